@@ -1,0 +1,1 @@
+"""PINE – Practice in Need of Evidence."""

@@ -1,0 +1,3 @@
+from pine.cli import main
+
+raise SystemExit(main())

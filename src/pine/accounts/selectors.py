@@ -1,0 +1,57 @@
+"""Reads for people, organisations and invitations, already scoped by the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from pine.accounts.models import Invitation, Membership, Organisation, User
+from pine.core import policy
+from pine.core.policy import Action
+
+
+def organisation_list(*, user: Any) -> QuerySet[Organisation]:
+    now = timezone.now()
+    return (
+        policy.visible_organisations(user)
+        .annotate(
+            people=Count("memberships", distinct=True),
+            waiting=Count(
+                "invitations",
+                filter=Q(
+                    invitations__accepted_at__isnull=True,
+                    invitations__revoked_at__isnull=True,
+                    invitations__expires_at__gt=now,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, Any]:
+    members = Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__full_name")
+    may_invite = policy.can(user, Action.INVITE, organisation)
+    invitations = (
+        Invitation.objects.pending().filter(organisation=organisation).select_related("invited_by")
+        if may_invite
+        else Invitation.objects.none()
+    )
+    return {
+        "organisation": organisation,
+        "members": members,
+        "invitations": invitations,
+        "may_invite": may_invite,
+        "may_edit": policy.can(user, Action.CHANGE_ORGANISATION, organisation),
+    }
+
+
+def invitation_list(*, user: Any) -> QuerySet[Invitation]:
+    return policy.visible_invitations(user).select_related("organisation", "invited_by").order_by("-created_at")
+
+
+def user_with_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email).first()

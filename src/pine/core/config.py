@@ -1,0 +1,151 @@
+"""The one typed reader of PINE's settings from the environment.
+
+Every setting comes from an environment variable (see `.env.example` and the README's table). Development
+defaults apply only when PINE_ENV is `development` or `test`; in `production` a missing or default secret stops
+the service from starting, with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+ENVIRONMENTS = ("production", "development", "test")
+
+# Development-only values. They are public (they are in this file), so production refuses them.
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+DEV_FIELD_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"pine-dev-field-key").digest()).decode()
+DEV_HASH_KEY = "dev-only-hash-key"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str
+    secret_key: str
+    debug: bool
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    database: dict[str, Any]
+    field_encryption_keys: list[str]
+    field_hash_key: str
+    email: dict[str, Any]
+    default_from_email: str
+    base_url: str
+    var_dir: Path
+    media_root: Path
+    static_root: Path | None
+    secure_cookies: bool
+    ssl_redirect: bool
+    behind_proxy: bool
+    hsts_seconds: int
+    axes_failure_limit: int
+    staticfiles_backend: str
+    tasks_backend: str
+    log_level: str
+
+    @classmethod
+    def from_environ(cls, *, project_dir: Path, environ_: dict[str, str] | None = None) -> Config:
+        env = environ.Env()
+        if environ_ is not None:
+            env.ENVIRON = environ_
+        pine_env = env.str("PINE_ENV", default="production")
+        if pine_env not in ENVIRONMENTS:
+            raise ImproperlyConfigured(f"PINE_ENV must be one of {', '.join(ENVIRONMENTS)}, not {pine_env!r}.")
+        production = pine_env == "production"
+
+        def secret(name: str, dev_default: str) -> str:
+            value = env.str(name, default="")
+            if production and (not value or value == dev_default):
+                raise ImproperlyConfigured(f"{name} must be set to a secret value when PINE_ENV=production.")
+            return value or dev_default
+
+        var_dir = Path(env.str("PINE_VAR_DIR", default=str(project_dir / "var")))
+        secret_key = secret("SECRET_KEY", DEV_SECRET_KEY)
+        if production and len(secret_key) < 50:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long when PINE_ENV=production.")
+        field_keys = [k.strip() for k in secret("FIELD_ENCRYPTION_KEYS", DEV_FIELD_KEY).split(",") if k.strip()]
+        if production and DEV_FIELD_KEY in field_keys:
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not contain the development key in production.")
+        _check_fernet_keys(field_keys)
+
+        if "DATABASE_URL" in env.ENVIRON:
+            database = env.db_url("DATABASE_URL")
+        elif production:
+            raise ImproperlyConfigured("DATABASE_URL must be set when PINE_ENV=production.")
+        else:
+            database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(var_dir / "pine.sqlite3")}
+        database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60 if production else 0))
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            # WAL and a busy timeout let the web server and a worker share the embedded database.
+            database.setdefault("OPTIONS", {}).update(
+                {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+            )
+
+        default_email = "consolemail://" if not production else ""
+        email_url = env.str("EMAIL_URL", default=default_email)
+        if not email_url:
+            raise ImproperlyConfigured("EMAIL_URL must be set when PINE_ENV=production (e.g. smtp+tls://…).")
+        email = environ.Env.email_url_config(email_url)
+        if pine_env == "test":
+            email["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+
+        hosts_default = [] if production else ["127.0.0.1", "localhost", "testserver", "[::1]"]
+        allowed_hosts = env.list("ALLOWED_HOSTS", default=hosts_default)
+        if production and not allowed_hosts:
+            raise ImproperlyConfigured("ALLOWED_HOSTS must list the service's host names when PINE_ENV=production.")
+        base_url = env.str("BASE_URL", default="" if production else "http://127.0.0.1:8000").rstrip("/")
+        if production and not base_url.startswith("https://"):
+            raise ImproperlyConfigured("BASE_URL must be the service's https:// address when PINE_ENV=production.")
+
+        return cls(
+            env=pine_env,
+            secret_key=secret_key,
+            debug=env.bool("DEBUG", default=pine_env == "development"),
+            allowed_hosts=allowed_hosts,
+            csrf_trusted_origins=env.list("CSRF_TRUSTED_ORIGINS", default=[base_url] if production else []),
+            database=database,
+            field_encryption_keys=field_keys,
+            field_hash_key=secret("FIELD_HASH_KEY", DEV_HASH_KEY),
+            email=email,
+            default_from_email=env.str("DEFAULT_FROM_EMAIL", default="PINE <pine@localhost>"),
+            base_url=base_url,
+            var_dir=var_dir,
+            media_root=Path(env.str("MEDIA_ROOT", default=str(var_dir / "media"))),
+            # Outside production, static files are served straight from the apps (WhiteNoise's finders).
+            static_root=Path(env.str("STATIC_ROOT", default=str(var_dir / "static"))) if production else None,
+            secure_cookies=production,
+            ssl_redirect=env.bool("SECURE_SSL_REDIRECT", default=production),
+            behind_proxy=env.bool("BEHIND_PROXY", default=production),
+            hsts_seconds=env.int("HSTS_SECONDS", default=31536000 if production else 0),
+            axes_failure_limit=env.int("SIGN_IN_FAILURE_LIMIT", default=5),
+            staticfiles_backend=(
+                "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                if production
+                else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            ),
+            tasks_backend=(
+                "django_tasks.backends.immediate.ImmediateBackend"
+                if pine_env == "test"
+                else "django_tasks_db.backend.DatabaseBackend"
+            ),
+            log_level=env.str("LOG_LEVEL", default="INFO"),
+        )
+
+
+def _check_fernet_keys(keys: list[str]) -> None:
+    for position, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode())
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS key {position} is not a Fernet key (32 url-safe base64-encoded bytes). "
+                "Make one with `pine generate-key`."
+            )

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from pine.core import policy
+from pine.core.policy import Action
+
+SERVICE_NAME = "PINE – Practice in Need of Evidence"
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    """The service name and the navigation items this person may use."""
+    user = request.user
+    items: list[tuple[str, str]] = []
+    if user.is_authenticated:
+        items.append(("Home", reverse("core:home")))
+        if policy.can(user, Action.LIST_ORGANISATIONS):
+            items.append(("Organisations", reverse("accounts:organisation-list")))
+        if policy.can(user, Action.LIST_INVITATIONS):
+            items.append(("Invitations", reverse("accounts:invitation-list")))
+        if policy.can(user, Action.VIEW_AUDIT):
+            items.append(("Audit log", reverse("core:audit-log")))
+        items.append(("Your account", reverse("accounts:account")))
+    path = request.path
+    navigation = [
+        {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}
+        for text, href in items
+    ]
+    return {"service_name": SERVICE_NAME, "service_navigation": navigation}

@@ -1,0 +1,196 @@
+"""Who may do what: the one place PINE decides permissions.
+
+Views never decide on their own. Each view is wrapped by `requires(Action.X)` (or `public`), which checks the
+action that needs no object; object rules are checked with `get_object_or_404`/`authorize`, which answer 404
+when the object is outside what the user may see (another organisation's records), so nothing hints that it
+exists. Querysets of what a user may list come from the `visible_*` functions here too.
+
+Programme staff must have passed two-factor authentication before any rule lets them see data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+View = Callable[..., HttpResponse]
+
+
+class Action(StrEnum):
+    VIEW_HOME = "home.view"
+    VIEW_PROGRAMME = "programme.view"
+    LIST_ORGANISATIONS = "organisation.list"
+    VIEW_ORGANISATION = "organisation.view"
+    CREATE_ORGANISATION = "organisation.create"
+    CHANGE_ORGANISATION = "organisation.change"
+    INVITE = "invitation.create"
+    INVITE_PROGRAMME_STAFF = "invitation.create_programme_staff"
+    LIST_INVITATIONS = "invitation.list"
+    REVOKE_INVITATION = "invitation.revoke"
+    VIEW_AUDIT = "audit.view"
+    EXPORT_AUDIT = "audit.export"
+    MANAGE_OWN_ACCOUNT = "account.manage"
+
+
+PROGRAMME_MANAGER = "programme_manager"
+ADVISERS = {"practice_adviser", "research_adviser"}
+
+
+def _role(user: Any) -> str:
+    return getattr(user, "programme_role", "") if _signed_in(user) else ""
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def _verified(user: Any) -> bool:
+    """Staff count as signed in for data only after two-factor authentication in this session."""
+    if not _signed_in(user):
+        return False
+    if getattr(user, "programme_role", ""):
+        return bool(getattr(user, "is_verified", lambda: False)())
+    return True
+
+
+def _is_manager(user: Any) -> bool:
+    return _verified(user) and _role(user) == PROGRAMME_MANAGER
+
+
+def _is_staff(user: Any) -> bool:
+    return _verified(user) and bool(_role(user))
+
+
+def site_roles(user: Any, organisation_id: int) -> set[str]:
+    """The site roles a user holds in an organisation (memberships are cached on the user for the request)."""
+    if not _verified(user):
+        return set()
+    cache = getattr(user, "_pine_memberships", None)
+    if cache is None:
+        cache = {}
+        for organisation, role in user.memberships.values_list("organisation_id", "role"):
+            cache.setdefault(organisation, set()).add(role)
+        user._pine_memberships = cache
+    return cache.get(organisation_id, set())
+
+
+def can(user: Any, action: Action, obj: Any = None) -> bool:
+    """May `user` do `action` (to `obj`, where the action concerns one object)?"""
+    from pine.accounts.models import Invitation, Organisation
+
+    if action in {Action.VIEW_HOME, Action.MANAGE_OWN_ACCOUNT}:
+        return _verified(user)
+    if action in {Action.VIEW_PROGRAMME, Action.LIST_ORGANISATIONS}:
+        return _is_staff(user)
+    if action in {
+        Action.CREATE_ORGANISATION,
+        Action.INVITE_PROGRAMME_STAFF,
+        Action.VIEW_AUDIT,
+        Action.EXPORT_AUDIT,
+    }:
+        return _is_manager(user)
+    if action == Action.VIEW_ORGANISATION:
+        if obj is None:
+            return _is_staff(user) or bool(_verified(user) and user.memberships.exists())
+        assert isinstance(obj, Organisation)
+        return _is_staff(user) or bool(site_roles(user, obj.pk))
+    if action == Action.CHANGE_ORGANISATION:
+        return _is_manager(user)
+    if action in {Action.INVITE, Action.LIST_INVITATIONS}:
+        # Without an object: may this person invite anyone at all? With one: to this organisation?
+        if _is_manager(user):
+            return True
+        if obj is None:
+            return _verified(user) and user.memberships.filter(role="site_lead").exists()
+        assert isinstance(obj, Organisation)
+        return "site_lead" in site_roles(user, obj.pk)
+    if action == Action.REVOKE_INVITATION:
+        assert isinstance(obj, Invitation)
+        if obj.accepted_at or obj.revoked_at:
+            return False
+        if _is_manager(user):
+            return True
+        return obj.organisation_id is not None and "site_lead" in site_roles(user, obj.organisation_id)
+    raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def invitable_site_roles(user: Any, organisation: Any) -> list[str]:
+    """Which site roles this user may give in an invitation to `organisation`."""
+    if _is_manager(user):
+        return ["site_lead", "site_member", "dpo"]
+    if organisation is not None and "site_lead" in site_roles(user, organisation.pk):
+        return ["site_member"]
+    return []
+
+
+def visible_organisations(user: Any) -> models.QuerySet[Any]:
+    from pine.accounts.models import Organisation
+
+    if _is_staff(user):
+        return Organisation.objects.all()
+    if not _verified(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def visible_invitations(user: Any) -> models.QuerySet[Any]:
+    from pine.accounts.models import Invitation
+
+    if _is_manager(user):
+        return Invitation.objects.all()
+    led = [org for org, roles in _all_site_roles(user).items() if "site_lead" in roles]
+    return Invitation.objects.filter(organisation_id__in=led)
+
+
+def _all_site_roles(user: Any) -> dict[int, set[str]]:
+    if not _verified(user):
+        return {}
+    site_roles(user, 0)
+    return dict(user._pine_memberships)
+
+
+def authorize(user: Any, action: Action, obj: Any = None) -> None:
+    """Raise PermissionDenied unless the user may do the action."""
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def get_object_or_404(user: Any, action: Action, scope: models.QuerySet[ModelT], **lookup: Any) -> ModelT:
+    """The object from the user's visible `scope`, or 404; then 403 unless the action is allowed on it."""
+    try:
+        obj = scope.get(**lookup)
+    except (scope.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    authorize(user, action, obj)
+    return obj
+
+
+def requires(action: Action) -> Callable[[View], View]:
+    """Wrap a view: anonymous people go to sign in; signed-in people without the permission get 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            authorize(request.user, action)
+            return view(request, *args, **kwargs)
+
+        setattr(wrapped, "pine_policy", action)  # noqa: B010 - a marker the URL walk test reads
+        return wrapped
+
+    return decorator
+
+
+def public(view: View) -> View:
+    """Mark a view as open to everyone, on purpose (the URL walk test accepts only marked views)."""
+    setattr(view, "pine_policy", "public")  # noqa: B010 - a marker the URL walk test reads
+    return view

@@ -1,0 +1,112 @@
+"""Reads for the core pages: role home pages and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from pine.accounts.models import Invitation, Membership, Organisation
+from pine.core import policy
+from pine.core.models import AuditEvent
+
+AUDIT_PAGE_SIZE = 50
+
+
+def programme_home(*, user: Any) -> dict[str, Any]:
+    organisations = Organisation.objects.annotate(
+        people=Count("memberships", distinct=True),
+        waiting=Count(
+            "invitations",
+            filter=Q(
+                invitations__accepted_at__isnull=True,
+                invitations__revoked_at__isnull=True,
+                invitations__expires_at__gt=timezone.now(),
+            ),
+            distinct=True,
+        ),
+    ).order_by("name")
+    return {
+        "organisations": organisations,
+        "pending_invitations": Invitation.objects.pending().count(),
+        "may_manage": policy.can(user, policy.Action.CREATE_ORGANISATION),
+    }
+
+
+def site_home(*, user: Any) -> dict[str, Any]:
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    )
+    colleagues = (
+        Membership.objects.filter(organisation__in=[m.organisation_id for m in memberships])
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name")
+    )
+    by_organisation: dict[int, list[Membership]] = {}
+    for membership in colleagues:
+        by_organisation.setdefault(membership.organisation_id, []).append(membership)
+    return {
+        "memberships": [(m, by_organisation.get(m.organisation_id, [])) for m in memberships],
+    }
+
+
+def _audit_queryset(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor", "organisation")
+    if "person" in filters:
+        events = events.filter(actor=filters["person"])
+    if "organisation" in filters:
+        events = events.filter(organisation=filters["organisation"])
+    if "action" in filters:
+        events = events.filter(action=filters["action"])
+    tz = timezone.get_current_timezone()
+    if "date_from" in filters:
+        start = dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz)
+        events = events.filter(occurred_at__gte=start)
+    if "date_to" in filters:
+        end = dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        events = events.filter(occurred_at__lt=end)
+    return events
+
+
+def audit_page(*, filters: dict[str, Any], page_number: str | None) -> Page[AuditEvent]:
+    paginator = Paginator(_audit_queryset(filters), AUDIT_PAGE_SIZE)
+    return paginator.get_page(page_number)
+
+
+AUDIT_CSV_HEADER = [
+    "When (UTC)",
+    "Person",
+    "Person id",
+    "What happened",
+    "Record type",
+    "Record id",
+    "Record",
+    "Organisation",
+    "Changes",
+    "From address",
+    "Browser",
+]
+
+
+def audit_rows(*, filters: dict[str, Any]) -> Iterator[list[Any]]:
+    import json
+
+    yield AUDIT_CSV_HEADER
+    for event in _audit_queryset(filters).iterator(chunk_size=2000):
+        yield [
+            event.occurred_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor_label,
+            event.actor_id or "",
+            event.get_action_display(),
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            event.organisation.name if event.organisation else "",
+            json.dumps(event.changes, ensure_ascii=False, sort_keys=True) if event.changes else "",
+            event.ip_address or "",
+            event.user_agent,
+        ]

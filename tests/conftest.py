@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from pine.accounts.models import Invitation, Organisation, User
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_invitation
+
+STAFF_ROLES = ("programme_manager", "practice_adviser", "research_adviser")
+SITE_ROLES = ("site_lead", "site_member", "dpo")
+ROLES = ("anonymous", *STAFF_ROLES, *SITE_ROLES, "other_site_lead")
+
+
+@dataclass
+class World:
+    """Two organisations, a person in every role, and a waiting invitation to organisation A."""
+
+    org_a: Organisation
+    org_b: Organisation
+    users: dict[str, User]
+    invitation_a: Invitation
+    invitation_token: str
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org_a = OrganisationFactory(name="Hartwell Borough")
+    org_b = OrganisationFactory(name="Other County", region="east")
+    users: dict[str, User] = {}
+    for role in STAFF_ROLES:
+        user = UserFactory(programme_role=role, email=f"{role}@pine.test")
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        users[role] = user
+    for role in SITE_ROLES:
+        users[role] = MembershipFactory(organisation=org_a, role=role, user__email=f"{role}@a.test").user
+    users["other_site_lead"] = MembershipFactory(organisation=org_b, role="site_lead", user__email="lead@b.test").user
+    invitation, token = make_invitation(organisation=org_a, invited_by=users["site_lead"])
+    return World(org_a, org_b, users, invitation, token)
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign a test client in; staff also pass two-factor authentication, as they must to see anything."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_as(world: World) -> Any:
+    def make(role: str) -> Client:
+        client = Client()
+        if role == "anonymous":
+            return client
+        return sign_in(client, world.users[role])
+
+    return make

@@ -1,0 +1,129 @@
+"""Every URL of the project, requested by every role, answers as the policy says.
+
+A new view fails this suite until it is marked with a policy (`policy.requires` or `policy.public`) and its
+expected answers for every role are added to EXPECTED below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES, World
+
+STAFF = {"programme_manager": 200, "practice_adviser": 200, "research_adviser": 200}
+NO_STAFF = {"programme_manager": 403, "practice_adviser": 403, "research_adviser": 403}
+SITE_A = {"site_lead": 200, "site_member": 200, "dpo": 200}
+NO_SITE = {"site_lead": 403, "site_member": 403, "dpo": 403, "other_site_lead": 403}
+EVERYONE_200 = {role: 200 for role in ROLES}
+SIGNED_IN_200 = {"anonymous": 302, **{role: 200 for role in ROLES if role != "anonymous"}}
+
+# URL name -> {role: status of a GET}. Object URLs point at organisation A (or its invitation).
+EXPECTED: dict[str, dict[str, int]] = {
+    "core:start": {"anonymous": 200, **{role: 302 for role in ROLES if role != "anonymous"}},
+    "core:home": SIGNED_IN_200,
+    "core:accessibility": EVERYONE_200,
+    "core:privacy": EVERYONE_200,
+    "core:cookies": EVERYONE_200,
+    "core:feedback": EVERYONE_200,
+    "core:healthz": EVERYONE_200,
+    "core:audit-log": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "core:audit-export": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "accounts:sign-in": {"anonymous": 200, **{role: 302 for role in ROLES if role != "anonymous"}},
+    "accounts:sign-out": {role: 405 for role in ROLES},
+    # Staff have an authenticator already (so set-up sends them on); site people may add one.
+    "accounts:two-factor-setup": {
+        "anonymous": 302,
+        **{r: 302 for r in STAFF},
+        **SITE_A,
+        "other_site_lead": 200,
+    },
+    "accounts:two-factor-verify": {role: 302 for role in ROLES},
+    "accounts:password-reset": EVERYONE_200,
+    "accounts:password-reset-done": EVERYONE_200,
+    "accounts:password-reset-confirm": EVERYONE_200,
+    "accounts:password-reset-complete": EVERYONE_200,
+    "accounts:account": SIGNED_IN_200,
+    "accounts:invitation-accept": EVERYONE_200,
+    "accounts:organisation-list": {"anonymous": 302, **STAFF, **NO_SITE},
+    "accounts:organisation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "accounts:organisation-detail": {"anonymous": 302, **STAFF, **SITE_A, "other_site_lead": 404},
+    "accounts:organisation-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "accounts:organisation-invite": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "programme_manager": 200,
+        "site_lead": 200,
+        "other_site_lead": 404,
+    },
+    "accounts:invitation-list": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "programme_manager": 200,
+        "site_lead": 200,
+        "other_site_lead": 200,
+    },
+    "accounts:invitation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "accounts:invitation-revoke": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "programme_manager": 405,
+        "site_lead": 405,
+        "other_site_lead": 405,
+    },
+}
+
+
+def all_patterns(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    found: list[tuple[str, URLPattern]] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.extend(all_patterns(entry, inner))
+        else:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def sample_url(name: str, pattern: URLPattern, world: World) -> str:
+    keys = set(pattern.pattern.converters)
+    if keys == {"pk"}:
+        pk = world.invitation_a.pk if "invitation" in name else world.org_a.pk
+        return reverse(name, kwargs={"pk": pk})
+    if keys == {"token"}:
+        return reverse(name, kwargs={"token": world.invitation_token})
+    if keys == {"uidb64", "token"}:
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    assert not keys, f"{name}: add sample arguments for {sorted(keys)} to sample_url"
+    return reverse(name)
+
+
+def test_every_view_is_marked_with_a_policy() -> None:
+    """A view without `policy.requires` or `policy.public` is a view nobody decided the permissions of."""
+    unmarked = [name for name, pattern in all_patterns() if not hasattr(pattern.callback, "pine_policy")]
+    assert unmarked == []
+
+
+def test_every_url_has_expectations() -> None:
+    names = {name for name, _ in all_patterns()}
+    assert names - EXPECTED.keys() == set(), "add the new URL's expected statuses to EXPECTED"
+    assert EXPECTED.keys() - names == set(), "EXPECTED names a URL that no longer exists"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_expected(role: str, world: World, client_as: Any) -> None:
+    client = client_as(role)
+    wrong = {}
+    for name, pattern in all_patterns():
+        url = sample_url(name, pattern, world)
+        status = client.get(url).status_code
+        expected = EXPECTED[name][role]
+        if status != expected:
+            wrong[name] = f"got {status}, expected {expected}"
+    assert wrong == {}
