@@ -13,7 +13,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory,
 
 STAFF_ROLES = ("programme_manager", "practice_adviser", "research_adviser")
 SITE_ROLES = ("site_lead", "site_member", "dpo")
-ROLES = ("anonymous", *STAFF_ROLES, *SITE_ROLES, "other_site_lead")
+ROLES = ("anonymous", *STAFF_ROLES, *SITE_ROLES, "other_site_lead", "unverified_manager")
 
 
 @dataclass
@@ -39,6 +39,9 @@ def world(db: Any) -> World:
     for role in SITE_ROLES:
         users[role] = MembershipFactory(organisation=org_a, role=role, user__email=f"{role}@a.test").user
     users["other_site_lead"] = MembershipFactory(organisation=org_b, role="site_lead", user__email="lead@b.test").user
+    # A programme manager who has signed in with a password but not yet entered a code.
+    users["unverified_manager"] = UserFactory(programme_role="programme_manager", email="unverified@pine.test")
+    TOTPDevice.objects.create(user=users["unverified_manager"], name="app", confirmed=True)
     invitation, token = make_invitation(organisation=org_a, invited_by=users["site_lead"])
     return World(org_a, org_b, users, invitation, token)
 
@@ -59,6 +62,9 @@ def client_as(world: World) -> Any:
     def make(role: str) -> Client:
         client = Client()
         if role == "anonymous":
+            return client
+        if role == "unverified_manager":
+            client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
             return client
         return sign_in(client, world.users[role])
 

@@ -18,7 +18,10 @@ NO_STAFF = {"programme_manager": 403, "practice_adviser": 403, "research_adviser
 SITE_A = {"site_lead": 200, "site_member": 200, "dpo": 200}
 NO_SITE = {"site_lead": 403, "site_member": 403, "dpo": 403, "other_site_lead": 403}
 EVERYONE_200 = {role: 200 for role in ROLES}
-SIGNED_IN_200 = {"anonymous": 302, **{role: 200 for role in ROLES if role != "anonymous"}}
+SIGNED_IN_200 = {"anonymous": 302, **{role: 200 for role in ROLES if role != "anonymous"}, "unverified_manager": 302}
+# Staff who have not entered a code are sent to do so from every page but the public ones and sign-out.
+UNVERIFIED = {"unverified_manager": 302}
+PUBLIC_BUT_SIGNED_IN_FLOWS = {**EVERYONE_200, **UNVERIFIED}
 
 # URL name -> {role: status of a GET}. Object URLs point at organisation A (or its invitation).
 EXPECTED: dict[str, dict[str, int]] = {
@@ -29,8 +32,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "core:cookies": EVERYONE_200,
     "core:feedback": EVERYONE_200,
     "core:healthz": EVERYONE_200,
-    "core:audit-log": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
-    "core:audit-export": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "core:audit-log": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "core:audit-export": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "accounts:sign-in": {"anonymous": 200, **{role: 302 for role in ROLES if role != "anonymous"}},
     "accounts:sign-out": {role: 405 for role in ROLES},
     # Staff have an authenticator already (so set-up sends them on); site people may add one.
@@ -39,18 +42,19 @@ EXPECTED: dict[str, dict[str, int]] = {
         **{r: 302 for r in STAFF},
         **SITE_A,
         "other_site_lead": 200,
+        "unverified_manager": 302,
     },
-    "accounts:two-factor-verify": {role: 302 for role in ROLES},
-    "accounts:password-reset": EVERYONE_200,
-    "accounts:password-reset-done": EVERYONE_200,
-    "accounts:password-reset-confirm": EVERYONE_200,
-    "accounts:password-reset-complete": EVERYONE_200,
+    "accounts:two-factor-verify": {**{role: 302 for role in ROLES}, "unverified_manager": 200},
+    "accounts:password-reset": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "accounts:password-reset-done": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "accounts:password-reset-confirm": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "accounts:password-reset-complete": PUBLIC_BUT_SIGNED_IN_FLOWS,
     "accounts:account": SIGNED_IN_200,
-    "accounts:invitation-accept": EVERYONE_200,
-    "accounts:organisation-list": {"anonymous": 302, **STAFF, **NO_SITE},
-    "accounts:organisation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
-    "accounts:organisation-detail": {"anonymous": 302, **STAFF, **SITE_A, "other_site_lead": 404},
-    "accounts:organisation-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "accounts:invitation-accept": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "accounts:organisation-list": {"anonymous": 302, **STAFF, **NO_SITE, **UNVERIFIED},
+    "accounts:organisation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "accounts:organisation-detail": {"anonymous": 302, **STAFF, **SITE_A, "other_site_lead": 404, **UNVERIFIED},
+    "accounts:organisation-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "accounts:organisation-invite": {
         "anonymous": 302,
         **NO_STAFF,
@@ -58,6 +62,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "programme_manager": 200,
         "site_lead": 200,
         "other_site_lead": 404,
+        **UNVERIFIED,
     },
     "accounts:invitation-list": {
         "anonymous": 302,
@@ -66,8 +71,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "programme_manager": 200,
         "site_lead": 200,
         "other_site_lead": 200,
+        **UNVERIFIED,
     },
-    "accounts:invitation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200},
+    "accounts:invitation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "accounts:invitation-revoke": {
         "anonymous": 302,
         **NO_STAFF,
@@ -75,6 +81,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "programme_manager": 405,
         "site_lead": 405,
         "other_site_lead": 405,
+        **UNVERIFIED,
     },
 }
 

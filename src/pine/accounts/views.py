@@ -68,7 +68,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign-in")
 
 
-@policy.requires(Action.MANAGE_OWN_ACCOUNT)
+@policy.requires(Action.USE_TWO_FACTOR)
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: show its secret as a QR code and as text, and confirm it with a first code."""
     user = request.user
@@ -79,14 +79,18 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Too many wrong codes. Wait a minute, then enter the newest code")
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record(action=AuditAction.TWO_FACTOR_SET_UP, obj=user, actor=user)
             messages.success(request, "Two-factor authentication is set up")
             return redirect("core:home")
-        form.add_error("token", "The code is not correct. Check your app and enter the newest code")
+        else:
+            form.add_error("token", "The code is not correct. Check your app and enter the newest code")
     secret = base64.b32encode(device.bin_key).decode("ascii")
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
     return render(
@@ -96,7 +100,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@policy.requires(Action.MANAGE_OWN_ACCOUNT)
+@policy.requires(Action.USE_TWO_FACTOR)
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():

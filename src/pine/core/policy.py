@@ -38,6 +38,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "audit.view"
     EXPORT_AUDIT = "audit.export"
     MANAGE_OWN_ACCOUNT = "account.manage"
+    USE_TWO_FACTOR = "account.two_factor"
 
 
 PROGRAMME_MANAGER = "programme_manager"
@@ -88,6 +89,9 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
 
     if action in {Action.VIEW_HOME, Action.MANAGE_OWN_ACCOUNT}:
         return _verified(user)
+    if action == Action.USE_TWO_FACTOR:
+        # Setting up or entering a code is how a signed-in person becomes verified, so it cannot need it.
+        return _signed_in(user)
     if action in {Action.VIEW_PROGRAMME, Action.LIST_ORGANISATIONS}:
         return _is_staff(user)
     if action in {
