@@ -40,8 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pine.settings")
     import django
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as problem:
+        # A configuration mistake is the administrator's to fix: one clear line, no traceback.
+        sys.stderr.write(f"pine: {problem}\n")
+        return 2
     settings.PINE_VAR_DIR.mkdir(parents=True, exist_ok=True)
     if command == "serve":
         from pine.core.serve import serve

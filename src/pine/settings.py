@@ -154,6 +154,7 @@ EMAIL_USE_TLS = config.email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = config.email.get("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = config.email.get("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = config.default_from_email
+CONTACT_EMAIL = config.contact_email
 SERVICE_BASE_URL = config.base_url
 
 STORAGES = {

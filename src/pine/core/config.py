@@ -36,6 +36,7 @@ class Config:
     field_hash_key: str
     email: dict[str, Any]
     default_from_email: str
+    contact_email: str
     base_url: str
     var_dir: Path
     media_root: Path
@@ -67,8 +68,11 @@ class Config:
 
         var_dir = Path(env.str("PINE_VAR_DIR", default=str(project_dir / "var")))
         secret_key = secret("SECRET_KEY", DEV_SECRET_KEY)
-        if production and len(secret_key) < 50:
-            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long when PINE_ENV=production.")
+        if production and (len(secret_key) < 50 or len(set(secret_key)) < 5):
+            raise ImproperlyConfigured(
+                "SECRET_KEY must be at least 50 random characters when PINE_ENV=production "
+                "(for example from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+            )
         field_keys = [k.strip() for k in secret("FIELD_ENCRYPTION_KEYS", DEV_FIELD_KEY).split(",") if k.strip()]
         if production and DEV_FIELD_KEY in field_keys:
             raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not contain the development key in production.")
@@ -114,6 +118,7 @@ class Config:
             field_hash_key=secret("FIELD_HASH_KEY", DEV_HASH_KEY),
             email=email,
             default_from_email=env.str("DEFAULT_FROM_EMAIL", default="PINE <pine@localhost>"),
+            contact_email=env.str("CONTACT_EMAIL", default="pine@localhost"),
             base_url=base_url,
             var_dir=var_dir,
             media_root=Path(env.str("MEDIA_ROOT", default=str(var_dir / "media"))),

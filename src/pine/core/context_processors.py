@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -29,4 +30,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}
         for text, href in items
     ]
-    return {"service_name": SERVICE_NAME, "service_navigation": navigation}
+    return {
+        "service_name": SERVICE_NAME,
+        "service_navigation": navigation,
+        "contact_email": settings.CONTACT_EMAIL,
+    }

@@ -1,0 +1,102 @@
+"""Settings come from the environment; production refuses missing or development secrets."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from pine.core.config import DEV_FIELD_KEY, DEV_SECRET_KEY, Config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        "PINE_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "postgres://pine:secret@db.internal:5432/pine",
+        "ALLOWED_HOSTS": "pine.example.org",
+        "BASE_URL": "https://pine.example.org",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": "hash-key-for-tests",
+        "EMAIL_URL": "smtp+tls://user:pass@smtp.example.org:587",
+    }
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != "<unset>"}
+
+
+def test_production_configuration_is_read_from_the_environment() -> None:
+    config = Config.from_environ(project_dir=ROOT, environ_=production_env())
+    assert config.database["ENGINE"] == "django.db.backends.postgresql"
+    assert config.database["HOST"] == "db.internal"
+    assert config.secure_cookies and config.ssl_redirect and config.hsts_seconds == 31536000
+    assert config.debug is False
+    assert config.email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": "<unset>"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": DEV_SECRET_KEY}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "at least 50 random characters"),
+        ({"SECRET_KEY": "ab" * 40}, "at least 50 random characters"),
+        ({"DATABASE_URL": "<unset>"}, "DATABASE_URL must be set"),
+        ({"ALLOWED_HOSTS": "<unset>"}, "ALLOWED_HOSTS must list"),
+        ({"BASE_URL": "http://pine.example.org"}, "BASE_URL must be the service's https://"),
+        ({"FIELD_ENCRYPTION_KEYS": "<unset>"}, "FIELD_ENCRYPTION_KEYS must be set"),
+        ({"FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{DEV_FIELD_KEY}"}, "development key"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "key 1 is not a Fernet key"),
+        ({"FIELD_HASH_KEY": "<unset>"}, "FIELD_HASH_KEY must be set"),
+        ({"EMAIL_URL": "<unset>"}, "EMAIL_URL must be set"),
+        ({"PINE_ENV": "staging"}, "PINE_ENV must be one of"),
+    ],
+)
+def test_production_refuses_to_start_without_real_secrets(overrides: dict[str, str], message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        Config.from_environ(project_dir=ROOT, environ_=production_env(**overrides))
+
+
+def test_development_defaults_apply_only_in_development() -> None:
+    config = Config.from_environ(project_dir=ROOT, environ_={"PINE_ENV": "development"})
+    assert config.secret_key == DEV_SECRET_KEY
+    assert config.database["ENGINE"] == "django.db.backends.sqlite3"
+    assert config.database["NAME"] == str(ROOT / "var" / "pine.sqlite3")
+    assert config.email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    with pytest.raises(ImproperlyConfigured):
+        Config.from_environ(project_dir=ROOT, environ_={})
+
+
+def run_pine(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PINE_", "DATABASE_URL", "DJANGO_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pine", *args], env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_nothing_in_production(tmp_path: Path) -> None:
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}", PINE_VAR_DIR=str(tmp_path))
+    result = run_pine("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_command_names_a_missing_secret_in_one_line_without_a_traceback() -> None:
+    result = run_pine("check", env={"PINE_ENV": "production"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "pine: SECRET_KEY must be set to a secret value when PINE_ENV=production."
+
+
+def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite3'}", PINE_VAR_DIR=str(tmp_path))
+    assert run_pine("migrate", "--no-input", env=env).returncode == 0
+    result = run_pine("demo-data", env=env)
+    assert result.returncode != 0
+    assert "only for PINE_ENV=development" in result.stderr
