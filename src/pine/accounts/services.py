@@ -35,7 +35,8 @@ def organisation_create(*, actor: User, name: str, kind: str, region: str) -> Or
 
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, data: dict[str, Any]) -> Organisation:
-    before = audit.snapshot(organisation)
+    # "Before" is read from the database, locked: a ModelForm may already have changed the instance in memory.
+    before = audit.snapshot(Organisation.objects.select_for_update().get(pk=organisation.pk))
     for field in ("name", "kind", "region"):
         if field in data:
             setattr(organisation, field, data[field].strip() if field == "name" else data[field])
