@@ -33,7 +33,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	PINE_ENV=test $(BIN)/mypy src/pine/stats src/pine/core src/pine/accounts
+	PINE_ENV=test $(BIN)/mypy src/pine
 
 bench: install
 	$(BIN)/python bench/stats_bench.py

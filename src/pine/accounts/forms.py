@@ -47,7 +47,7 @@ class SignInForm(GovukForm):
         self.user: User | None = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         user = authenticate(self.request, username=data["username"], password=data["password"])
@@ -102,8 +102,10 @@ class OrganisationForm(GovukModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = OrganisationKind.choices
-        self.fields["region"].choices = [("", "Select a region"), *Region.choices]
+        kind, region = self.fields["kind"], self.fields["region"]
+        assert isinstance(kind, forms.ChoiceField) and isinstance(region, forms.ChoiceField)
+        kind.choices = OrganisationKind.choices
+        region.choices = [("", "Select a region"), *Region.choices]
 
 
 class InviteForm(GovukForm):
@@ -135,7 +137,9 @@ class InviteForm(GovukForm):
 
     def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = roles
 
 
 def site_role_choices(roles: list[str]) -> list[tuple[str, str]]:
@@ -206,7 +210,7 @@ class AcceptInvitationForm(PasswordFieldsMixin, GovukForm):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.check_passwords(User(email=self.email, full_name=data.get("full_name", "")))
         return data
 
@@ -237,7 +241,7 @@ class GovukSetPasswordForm(PasswordFieldsMixin, GovukForm):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         self.check_passwords(self.user)
         return data
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -87,6 +88,9 @@ class User(AbstractBaseUser):
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
+
+    # Set on each request's user by django_otp's OTPMiddleware: has this session passed two-factor?
+    is_verified: Callable[[], bool]
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"

@@ -164,6 +164,7 @@ def invitation_accept(
             changes=audit.diff(before, audit.snapshot(user, ["programme_role"])),
         )
     else:
+        assert invitation.organisation is not None  # the check constraint: a site role has an organisation
         membership = Membership.objects.create(
             user=user, organisation=invitation.organisation, role=invitation.site_role
         )

@@ -35,6 +35,7 @@ from pine.accounts.forms import (
 from pine.core import audit, policy
 from pine.core.models import AuditAction
 from pine.core.policy import Action
+from pine.core.types import AuthenticatedRequest
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -69,7 +70,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(Action.USE_TWO_FACTOR)
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Add an authenticator app: show its secret as a QR code and as text, and confirm it with a first code."""
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
@@ -101,7 +102,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(Action.USE_TWO_FACTOR)
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():
         return redirect(_safe_next(request, reverse("core:home")))
@@ -140,7 +141,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    form_class = GovukSetPasswordForm
+    form_class = GovukSetPasswordForm  # type: ignore[assignment]  # same interface, GOV.UK wording
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -167,7 +168,7 @@ password_reset_complete = policy.public(
 
 
 @policy.requires(Action.MANAGE_OWN_ACCOUNT)
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = AccountDetailsForm(request.POST or None, initial={"full_name": user.full_name, "phone": user.phone})
     if request.method == "POST" and form.is_valid():
@@ -186,7 +187,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(Action.LIST_ORGANISATIONS)
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     organisations = selectors.organisation_list(user=request.user)
     return render(
         request,
@@ -196,7 +197,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(Action.CREATE_ORGANISATION)
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
@@ -206,7 +207,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(Action.VIEW_ORGANISATION)
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = policy.get_object_or_404(user, Action.VIEW_ORGANISATION, policy.visible_organisations(user), pk=pk)
     context = selectors.organisation_detail(user=user, organisation=organisation)
@@ -214,7 +215,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy.requires(Action.CHANGE_ORGANISATION)
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = policy.get_object_or_404(user, Action.CHANGE_ORGANISATION, policy.visible_organisations(user), pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
@@ -229,7 +230,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy.requires(Action.LIST_INVITATIONS)
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     invitations = selectors.invitation_list(user=request.user)
     return render(
         request,
@@ -241,7 +242,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invite(request: HttpRequest, *, organisation: Any, roles: list[tuple[str, str]]) -> HttpResponse:
+def _invite(request: AuthenticatedRequest, *, organisation: Any, roles: list[tuple[str, str]]) -> HttpResponse:
     form = InviteForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]
@@ -264,12 +265,12 @@ def _invite(request: HttpRequest, *, organisation: Any, roles: list[tuple[str, s
 
 
 @policy.requires(Action.INVITE_PROGRAMME_STAFF)
-def invite_programme_staff(request: HttpRequest) -> HttpResponse:
+def invite_programme_staff(request: AuthenticatedRequest) -> HttpResponse:
     return _invite(request, organisation=None, roles=PROGRAMME_ROLE_CHOICES)
 
 
 @policy.requires(Action.INVITE)
-def invite_to_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_to_organisation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = policy.get_object_or_404(user, Action.INVITE, policy.visible_organisations(user), pk=pk)
     roles = site_role_choices(policy.invitable_site_roles(user, organisation))
@@ -278,7 +279,7 @@ def invite_to_organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy.requires(Action.LIST_INVITATIONS)
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     invitation = policy.get_object_or_404(user, Action.REVOKE_INVITATION, policy.visible_invitations(user), pk=pk)
     try:

@@ -79,11 +79,12 @@ class GovukForm(forms.Form):
         items: list[tuple[str, str]] = [("#main-content", str(e)) for e in self.non_field_errors()]
         for name, field in self.fields.items():
             bound = self[name]
+            assert isinstance(bound, GovukBoundField)
             target = f"#{bound.govuk_id}"
             if bound.is_choice_group:
                 # The first option is the one to focus for a radios or checkboxes question.
                 target = f"#{bound.govuk_id}_0"
-            errors = self.errors.get(name, [])
+            errors = list(self.errors.get(name, []))
             if errors and not field.widget.is_hidden:
                 # GOV.UK shows one message per question: the first, which is also the one beside the field.
                 items.append((target, str(errors[0])))

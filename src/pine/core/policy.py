@@ -16,12 +16,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 ModelT = TypeVar("ModelT", bound=models.Model)
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 class Action(StrEnum):
@@ -171,7 +172,7 @@ def get_object_or_404(user: Any, action: Action, scope: models.QuerySet[ModelT],
     """The object from the user's visible `scope`, or 404; then 403 unless the action is allowed on it."""
     try:
         obj = scope.get(**lookup)
-    except (scope.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     authorize(user, action, obj)
     return obj
@@ -182,7 +183,7 @@ def requires(action: Action) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             authorize(request.user, action)

@@ -11,6 +11,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -89,7 +90,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @policy.requires(Action.EXPORT_AUDIT)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "core/audit_log.html", {"form": form, "page": None, "query": ""}, status=400)

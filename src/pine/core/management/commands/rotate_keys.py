@@ -18,10 +18,11 @@ class Command(BaseCommand):
         total = 0
         quote = connection.ops.quote_name
         for model in apps.get_models():
-            columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField) and f.column]
             if not columns:
                 continue
             # Ciphertext is read and written as raw column values: nothing is decrypted into model objects.
+            assert model._meta.pk is not None and model._meta.pk.column is not None
             table, pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
             selected = ", ".join(quote(c) for c in columns)
             assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
