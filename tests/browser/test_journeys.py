@@ -164,3 +164,39 @@ def test_sign_in_and_forms_work_without_javascript(no_js_browser: Browser) -> No
     expect(page.get_by_text("Your details have been saved")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out")).to_be_visible()
+
+
+def test_programme_manager_adds_an_organisation_then_deactivates_a_leaver(browser: Browser) -> None:
+    manager = UserFactory(email="pm@pine.test", full_name="Pat Manager", programme_role="programme_manager")
+    device = TOTPDevice.objects.create(user=manager, name="app", confirmed=True)
+    leaver = MembershipFactory(role="site_member", user__full_name="Lee Leaver").user
+    sign_in(browser, "pm@pine.test")
+    page = browser.page
+    page.get_by_label("Code from your authenticator app").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    browser.check()
+    page.get_by_role("link", name="Add an organisation").first.click()
+    browser.check()
+    page.get_by_role("button", name="Add organisation").click()
+    browser.check()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Enter the organisation's name")
+    summary.get_by_role("link", name="Select the type of organisation").click()
+    expect(page.get_by_label("Local authority")).to_be_focused()
+    page.get_by_label("Organisation name").fill("Westmoor NHS Trust")
+    page.get_by_label("NHS trust").check()
+    page.get_by_label("Region").select_option(label="South West")
+    page.get_by_role("button", name="Add organisation").click()
+    browser.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Westmoor NHS Trust")
+    expect(page.get_by_text("NHS trust, South West")).to_be_visible()
+
+    page.get_by_role("link", name="People").click()
+    browser.check()
+    page.get_by_role("link", name="Lee Leaver").click()
+    browser.check()
+    page.get_by_role("button", name="Deactivate account").click()
+    browser.check()
+    expect(page.get_by_text("Lee Leaver can no longer sign in")).to_be_visible()
+    leaver.refresh_from_db()
+    assert leaver.is_active is False

@@ -73,6 +73,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "other_site_lead": 200,
         **UNVERIFIED,
     },
+    "accounts:people-list": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "accounts:person-detail": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "accounts:person-action": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 405, **UNVERIFIED},
     "accounts:invitation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "accounts:invitation-revoke": {
         "anonymous": 302,
@@ -100,6 +103,11 @@ def all_patterns(resolver: URLResolver | None = None, namespace: str = "") -> li
 
 def sample_url(name: str, pattern: URLPattern, world: World) -> str:
     keys = set(pattern.pattern.converters)
+    if "person" in name:
+        kwargs: dict[str, object] = {"pk": world.users["site_member"].pk}
+        if "action" in keys:
+            kwargs["action"] = "deactivate"
+        return reverse(name, kwargs=kwargs)
     if keys == {"pk"}:
         pk = world.invitation_a.pk if "invitation" in name else world.org_a.pk
         return reverse(name, kwargs={"pk": pk})

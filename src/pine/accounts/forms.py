@@ -250,3 +250,13 @@ class GovukSetPasswordForm(PasswordFieldsMixin, GovukForm):
         if commit:
             self.user.save(update_fields=["password"])
         return self.user
+
+
+class PeopleFilterForm(GovukForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="Everyone",
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )

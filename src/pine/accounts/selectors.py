@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils import timezone
 
 from pine.accounts.models import Invitation, Membership, Organisation, User
@@ -55,3 +56,25 @@ def invitation_list(*, user: Any) -> QuerySet[Invitation]:
 
 def user_with_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
+
+
+def people_list(*, organisation_id: int | None = None) -> QuerySet[User]:
+    """Everyone with an account, with their roles and whether they have an authenticator, in three queries."""
+    people = User.objects.annotate(
+        has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+    ).prefetch_related(
+        Prefetch(
+            "memberships", queryset=Membership.objects.select_related("organisation").order_by("organisation__name")
+        )
+    )
+    if organisation_id is not None:
+        people = people.filter(memberships__organisation_id=organisation_id)
+    return people.order_by("-programme_role", "full_name")
+
+
+def person_detail(*, person: User) -> dict[str, Any]:
+    return {
+        "person": person,
+        "memberships": person.memberships.select_related("organisation"),
+        "has_authenticator": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
+    }

@@ -202,3 +202,25 @@ def user_update_details(*, user: User, full_name: str, phone: str) -> User:
         user.save(update_fields=list(changes))
         audit.record(action=AuditAction.CHANGED, obj=user, actor=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate someone who has left (they are signed out at their next request), or let them back in."""
+    before = audit.snapshot(user, ["is_active"])
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    changes = audit.diff(before, audit.snapshot(user, ["is_active"]))
+    if changes:
+        audit.record(action=AuditAction.CHANGED, obj=user, actor=actor, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_reset_two_factor(*, actor: User, user: User) -> int:
+    """Remove a person's authenticators, for a lost phone; they set up a new one at their next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit.record(action=AuditAction.CHANGED, obj=user, actor=actor, changes={"two_factor": ["set up", "reset"]})
+    return removed

@@ -20,6 +20,13 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("team/organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<int:pk>/invite/", views.invite_to_organisation, name="organisation-invite"),
+    path("team/people/", views.people_list, name="people-list"),
+    path("team/people/<int:pk>/", views.person_detail, name="person-detail"),
+    path(
+        "team/people/<int:pk>/<slug:action>/",
+        views.person_action,
+        name="person-action",
+    ),
     path("invitations/", views.invitation_list, name="invitation-list"),
     path("invitations/new/", views.invite_programme_staff, name="invitation-create"),
     path("invitations/<int:pk>/withdraw/", views.invitation_revoke, name="invitation-revoke"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -28,10 +28,12 @@ from pine.accounts.forms import (
     GovukSetPasswordForm,
     InviteForm,
     OrganisationForm,
+    PeopleFilterForm,
     SignInForm,
     TokenForm,
     site_role_choices,
 )
+from pine.accounts.models import User
 from pine.core import audit, policy
 from pine.core.models import AuditAction
 from pine.core.policy import Action
@@ -342,3 +344,40 @@ _UNUSABLE = {
     "Withdrawn": "This invitation has been withdrawn. Ask the person who invited you to send a new one.",
     "Expired": "This invitation has expired: links work for 7 days. Ask the person who invited you to send a new one.",
 }
+
+
+# People (programme manager)
+
+
+@policy.requires(Action.LIST_PEOPLE)
+def people_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None)
+    organisation = form.cleaned_data.get("organisation") if form.is_bound and form.is_valid() else None
+    people = selectors.people_list(organisation_id=organisation.pk if organisation else None)
+    return render(request, "accounts/people_list.html", {"people": people, "form": form})
+
+
+@policy.requires(Action.LIST_PEOPLE)
+def person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    person = policy.get_object_or_404(request.user, Action.LIST_PEOPLE, User.objects.all(), pk=pk)
+    context = selectors.person_detail(person=person)
+    context["may_manage"] = policy.can(request.user, Action.MANAGE_PERSON, person)
+    return render(request, "accounts/person_detail.html", context)
+
+
+@policy.requires(Action.LIST_PEOPLE)
+@require_POST
+def person_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    person = policy.get_object_or_404(request.user, Action.MANAGE_PERSON, User.objects.all(), pk=pk)
+    if action == "deactivate":
+        services.user_set_active(actor=request.user, user=person, active=False)
+        messages.success(request, f"{person.full_name} can no longer sign in")
+    elif action == "reactivate":
+        services.user_set_active(actor=request.user, user=person, active=True)
+        messages.success(request, f"{person.full_name} can sign in again")
+    elif action == "reset-two-factor":
+        services.user_reset_two_factor(actor=request.user, user=person)
+        messages.success(request, f"{person.full_name} will set up a new authenticator app when they next sign in")
+    else:
+        raise Http404
+    return redirect("accounts:person-detail", pk=person.pk)

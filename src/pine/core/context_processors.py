@@ -20,6 +20,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         items.append(("Home", reverse("core:home")))
         if policy.can(user, Action.LIST_ORGANISATIONS):
             items.append(("Organisations", reverse("accounts:organisation-list")))
+        if policy.can(user, Action.LIST_PEOPLE):
+            items.append(("People", reverse("accounts:people-list")))
         if policy.can(user, Action.LIST_INVITATIONS):
             items.append(("Invitations", reverse("accounts:invitation-list")))
         if policy.can(user, Action.VIEW_AUDIT):

@@ -36,6 +36,8 @@ class Action(StrEnum):
     INVITE_PROGRAMME_STAFF = "invitation.create_programme_staff"
     LIST_INVITATIONS = "invitation.list"
     REVOKE_INVITATION = "invitation.revoke"
+    LIST_PEOPLE = "person.list"
+    MANAGE_PERSON = "person.manage"
     VIEW_AUDIT = "audit.view"
     EXPORT_AUDIT = "audit.export"
     MANAGE_OWN_ACCOUNT = "account.manage"
@@ -98,10 +100,14 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     if action in {
         Action.CREATE_ORGANISATION,
         Action.INVITE_PROGRAMME_STAFF,
+        Action.LIST_PEOPLE,
         Action.VIEW_AUDIT,
         Action.EXPORT_AUDIT,
     }:
         return _is_manager(user)
+    if action == Action.MANAGE_PERSON:
+        # Managers look after everyone's account but their own (so nobody locks the last manager out).
+        return _is_manager(user) and (obj is None or obj.pk != user.pk)
     if action == Action.VIEW_ORGANISATION:
         if obj is None:
             return _is_staff(user) or bool(_verified(user) and user.memberships.exists())

@@ -1,0 +1,40 @@
+"""Every page of the service, as each kind of person sees it, passes axe-core in Chromium.
+
+The pages come from the same URL walk as the permission test, so a new page is checked here as soon as it
+exists; each role visits every page it may see (answers 200).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.browser.conftest import Browser
+from tests.browser.test_journeys import code_for
+from tests.conftest import World
+from tests.core.test_url_permissions import EXPECTED, all_patterns, sample_url
+from tests.factories import PASSWORD
+
+
+@pytest.mark.parametrize("role", ["anonymous", "programme_manager", "research_adviser", "site_lead", "dpo"])
+def test_every_page_a_role_can_see_passes_axe(role: str, world: World, browser: Browser) -> None:
+    page = browser.page
+    if role != "anonymous":
+        user = world.users[role]
+        browser.visit("/sign-in/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            page.get_by_label("Code from your authenticator app").fill(code_for(device))
+            page.get_by_role("button", name="Continue").click()
+        browser.check()
+    visited = []
+    for name, pattern in all_patterns():
+        if EXPECTED[name][role] != 200 or name in {"core:healthz", "core:audit-export"}:
+            continue  # JSON and CSV are not pages
+        url = sample_url(name, pattern, world)
+        browser.visit(url)
+        visited.append(name)
+    assert len(visited) >= 8
