@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -184,3 +185,22 @@ def test_accepting_twice_at_once_makes_one_account(world: World) -> None:
     with pytest.raises(services.InvitationUnusable):
         services.invitation_accept(invitation=world.invitation_a, password="a good long passphrase", full_name="B")
     assert User.objects.filter(email=world.invitation_a.email).count() == 1
+
+
+def test_with_the_database_task_backend_the_email_is_queued_with_the_invitation(world: World, settings: Any) -> None:
+    """The email waits in the task queue, written in the same transaction, until a worker sends it."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    services.invitation_create(
+        actor=world.users["programme_manager"],
+        email="q@a.test",
+        full_name="Q",
+        organisation=world.org_a,
+        site_role="site_member",
+    )
+    assert mail.outbox == []
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, startup_delay=False, interval=0, reload=False, stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [["q@a.test"]]

@@ -134,10 +134,12 @@ class Config:
                 if production
                 else "django.contrib.staticfiles.storage.StaticFilesStorage"
             ),
+            # Production runs tasks in `pine worker` processes; development and tests run them at once, in
+            # the request, so `make demo` needs no worker. PINE_TASKS=database tries the worker locally.
             tasks_backend=(
-                "django_tasks.backends.immediate.ImmediateBackend"
-                if pine_env == "test"
-                else "django_tasks_db.backend.DatabaseBackend"
+                "django_tasks_db.backend.DatabaseBackend"
+                if env.str("PINE_TASKS", default="database" if production else "immediate") == "database"
+                else "django_tasks.backends.immediate.ImmediateBackend"
             ),
             log_level=env.str("LOG_LEVEL", default="INFO"),
         )

@@ -1,4 +1,9 @@
-"""Sending email. Messages are plain text from templates; the backend (console, SMTP…) comes from EMAIL_URL."""
+"""Sending email. Messages are plain text from templates; the backend (console, SMTP…) comes from EMAIL_URL.
+
+Each message is a background task: with the database task backend the task row is written in the same
+transaction as the change it reports, so a rolled-back change never emails anyone, and a mail server that is
+down delays the message instead of failing the person's request.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
+from django_tasks import task
+
+
+@task()
+def deliver_email(*, to: str, subject: str, body: str) -> None:
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
 
 
 def send_email(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
-    """Send once the surrounding transaction commits, so a rolled-back change never emails anyone."""
     body = render_to_string(template, {"service_url": settings.SERVICE_BASE_URL, **context})
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
-    transaction.on_commit(lambda: message.send(fail_silently=False))
+    deliver_email.enqueue(to=to, subject=subject, body=body)
