@@ -118,6 +118,7 @@ CSRF_COOKIE_SECURE = config.secure_cookies
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "pine.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = config.ssl_redirect
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers check health over plain HTTP
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if config.behind_proxy else None
 SECURE_HSTS_SECONDS = config.hsts_seconds
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config.hsts_seconds > 0

@@ -100,3 +100,70 @@ def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
     result = run_pine("demo-data", env=env)
     assert result.returncode != 0
     assert "only for PINE_ENV=development" in result.stderr
+
+
+def test_static_files_collect_with_hashed_names_for_production(tmp_path: Path) -> None:
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        PINE_VAR_DIR=str(tmp_path),
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    result = run_pine("collectstatic", "--no-input", env=env)
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "govuk/govuk-frontend.min.css" in manifest and "pine/js/init.mjs" in manifest
+
+
+def test_pine_serve_runs_gunicorn_in_production_behind_a_proxy(tmp_path: Path) -> None:
+    """The production server starts, answers the health check, and redirects pages asked for over plain HTTP."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        PINE_VAR_DIR=str(tmp_path),
+        ALLOWED_HOSTS="127.0.0.1",
+        PORT=str(port),
+        HOST="127.0.0.1",
+        WEB_CONCURRENCY="1",
+    )
+    assert run_pine("migrate", "--no-input", env=env).returncode == 0
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PINE_", "DATABASE_URL", "DJANGO_"))}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pine", "serve"],
+        env={**base, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"})
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - our own server
+                    assert response.status == 200
+                    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+                    break
+            except (ConnectionError, urllib.error.URLError):
+                time.sleep(0.1)
+        else:
+            pytest.fail("pine serve did not answer")
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as health:  # noqa: S310
+            assert health.status == 200  # a load balancer's plain-HTTP health check
+        with pytest.raises(urllib.error.HTTPError) as plain:
+            urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{port}/sign-in/", timeout=2)
+        assert plain.value.code == 301
+        assert plain.value.headers["Location"].startswith("https://")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
