@@ -36,7 +36,7 @@ typecheck: install
 	PINE_ENV=test $(BIN)/mypy src/pine
 
 bench: install
-	$(BIN)/python bench/stats_bench.py
+	for script in bench/*_bench.py; do PINE_ENV=test $(BIN)/python $$script || exit 1; done
 
 install: $(VENV)/.installed
 

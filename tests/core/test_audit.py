@@ -74,7 +74,7 @@ def test_the_manager_filters_the_log_by_person_organisation_and_date(world: Worl
     assert page.status_code == 200
     events = list(page.context["page"])
     assert events and all(e.organisation_id == world.org_a.pk for e in events)
-    page = client.get(reverse("core:audit-log"), {"person": world.users["other_site_lead"].pk})
+    page = client.get(reverse("core:audit-log"), {"person": "LEAD@B"})
     assert {e.actor_id for e in page.context["page"]} == {world.users["other_site_lead"].pk}
     page = client.get(reverse("core:audit-log"), {"date_from": "2001-01-01", "date_to": "2001-01-02"})
     assert list(page.context["page"]) == []
@@ -82,10 +82,10 @@ def test_the_manager_filters_the_log_by_person_organisation_and_date(world: Worl
 
 def test_bad_filters_get_specific_messages(world: World, client_as: Any) -> None:
     client = client_as("programme_manager")
-    page = client.get(reverse("core:audit-log"), {"date_from": "31/02/2026", "person": "99999"})
+    page = client.get(reverse("core:audit-log"), {"date_from": "31/02/2026", "organisation": "99999"})
     content = page.content.decode()
     assert "From date must be a real date" in content
-    assert "Select a person from the list" in content
+    assert "Select an organisation from the list" in content
     page = client.get(reverse("core:audit-log"), {"date_from": "2026-03-02", "date_to": "2026-03-01"})
     assert "To date must be the same as or after from date" in page.content.decode()
     page = client.get(reverse("core:audit-export"), {"date_from": "not a date"})

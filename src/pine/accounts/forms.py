@@ -253,6 +253,13 @@ class GovukSetPasswordForm(PasswordFieldsMixin, GovukForm):
 
 
 class PeopleFilterForm(GovukForm):
+    search = forms.CharField(
+        label="Name or email address",
+        required=False,
+        max_length=254,
+        error_messages={"max_length": "Name or email address must be 254 characters or fewer"},
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.order_by("name"),

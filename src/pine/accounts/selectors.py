@@ -58,8 +58,8 @@ def user_with_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
 
 
-def people_list(*, organisation_id: int | None = None) -> QuerySet[User]:
-    """Everyone with an account, with their roles and whether they have an authenticator, in three queries."""
+def people_list(*, organisation_id: int | None = None, search: str = "") -> QuerySet[User]:
+    """Everyone with an account, with their roles and whether they have an authenticator, in a few queries."""
     people = User.objects.annotate(
         has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
     ).prefetch_related(
@@ -69,6 +69,8 @@ def people_list(*, organisation_id: int | None = None) -> QuerySet[User]:
     )
     if organisation_id is not None:
         people = people.filter(memberships__organisation_id=organisation_id)
+    if search.strip():
+        people = people.filter(Q(full_name__icontains=search.strip()) | Q(email__icontains=search.strip()))
     return people.order_by("-programme_role", "full_name")
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -348,13 +349,21 @@ _UNUSABLE = {
 
 # People (programme manager)
 
+PEOPLE_PAGE_SIZE = 50
+
 
 @policy.requires(Action.LIST_PEOPLE)
 def people_list(request: AuthenticatedRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None)
-    organisation = form.cleaned_data.get("organisation") if form.is_bound and form.is_valid() else None
-    people = selectors.people_list(organisation_id=organisation.pk if organisation else None)
-    return render(request, "accounts/people_list.html", {"people": people, "form": form})
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    organisation = filters.get("organisation")
+    people = selectors.people_list(
+        organisation_id=organisation.pk if organisation else None, search=filters.get("search", "")
+    )
+    page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/people_list.html", {"page": page, "form": form, "query": query.urlencode()})
 
 
 @policy.requires(Action.LIST_PEOPLE)

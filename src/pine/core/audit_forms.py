@@ -4,18 +4,19 @@ from typing import Any
 
 from django import forms
 
-from pine.accounts.models import Organisation, User
+from pine.accounts.models import Organisation
 from pine.core.forms import GovukForm
 from pine.core.models import AuditAction
 
 
 class AuditFilterForm(GovukForm):
-    person = forms.ModelChoiceField(
+    person = forms.CharField(
         label="Person",
-        queryset=User.objects.order_by("full_name"),
+        help_text="Their email address, or part of it",
         required=False,
-        empty_label="Anyone",
-        error_messages={"invalid_choice": "Select a person from the list"},
+        max_length=254,
+        error_messages={"max_length": "Person must be 254 characters or fewer"},
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
     )
     organisation = forms.ModelChoiceField(
         label="Organisation",
