@@ -167,3 +167,20 @@ def test_pine_serve_runs_gunicorn_in_production_behind_a_proxy(tmp_path: Path) -
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_pine_worker_sends_queued_email(tmp_path: Path) -> None:
+    """End to end: an email queued in the database is sent by `pine worker` (printed by the console backend)."""
+    env = {
+        "PINE_ENV": "development",
+        "PINE_TASKS": "database",
+        "PINE_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'w.sqlite3'}",
+        "EMAIL_URL": "consolemail://",
+    }
+    assert run_pine("migrate", "--no-input", env=env).returncode == 0
+    enqueue = "from pine.core.notify import deliver_email; deliver_email.enqueue(to='a@b.test', subject='S', body='Hi')"
+    assert run_pine("shell", "-c", enqueue, env=env).returncode == 0
+    result = run_pine("worker", "--batch", "--no-startup-delay", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "To: a@b.test" in result.stdout and "Hi" in result.stdout
