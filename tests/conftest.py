@@ -9,11 +9,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pine.accounts.models import Invitation, Organisation, User
+from pine.journey.models import Action, Checkpoint, Project, ProjectMember
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_invitation
+from tests.journey.factories import make_project
 
 STAFF_ROLES = ("programme_manager", "practice_adviser", "research_adviser")
 SITE_ROLES = ("site_lead", "site_member", "dpo")
-ROLES = ("anonymous", *STAFF_ROLES, *SITE_ROLES, "other_site_lead", "unverified_manager")
+ROLES = ("anonymous", *STAFF_ROLES, *SITE_ROLES, "other_site_lead", "unverified_manager", "other_adviser")
 
 
 @dataclass
@@ -25,6 +27,10 @@ class World:
     users: dict[str, User]
     invitation_a: Invitation
     invitation_token: str
+    project: Project
+    checkpoint: Checkpoint
+    member: ProjectMember
+    action: Action
 
 
 @pytest.fixture
@@ -42,8 +48,17 @@ def world(db: Any) -> World:
     # A programme manager who has signed in with a password but not yet entered a code.
     users["unverified_manager"] = UserFactory(programme_role="programme_manager", email="unverified@pine.test")
     TOTPDevice.objects.create(user=users["unverified_manager"], name="app", confirmed=True)
+    # A practice adviser who is not assigned to organisation A's project.
+    users["other_adviser"] = UserFactory(programme_role="practice_adviser", email="other.adviser@pine.test")
+    TOTPDevice.objects.create(user=users["other_adviser"], name="app", confirmed=True)
     invitation, token = make_invitation(organisation=org_a, invited_by=users["site_lead"])
-    return World(org_a, org_b, users, invitation, token)
+    project, checkpoint, member, action = make_project(
+        organisation=org_a,
+        practice_adviser=users["practice_adviser"],
+        research_adviser=users["research_adviser"],
+        lead=users["site_lead"],
+    )
+    return World(org_a, org_b, users, invitation, token, project, checkpoint, member, action)
 
 
 def sign_in(client: Client, user: User) -> Client:

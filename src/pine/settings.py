@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pine.core",
     "pine.accounts",
+    "pine.programme",
+    "pine.journey",
+    "pine.guidance",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +160,7 @@ EMAIL_FILE_PATH = config.email.get("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = config.default_from_email
 CONTACT_EMAIL = config.contact_email
 SERVICE_BASE_URL = config.base_url
+PINE_STUCK_AFTER_WEEKS = config.stuck_after_weeks
 
 STORAGES = {
     "default": {

@@ -3,6 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("pine.core.urls")),
     path("", include("pine.accounts.urls")),
+    path("", include("pine.journey.urls")),
+    path("", include("pine.guidance.urls")),
 ]
 
 handler400 = "pine.core.views.bad_request"

@@ -191,6 +191,7 @@ def test_with_the_database_task_backend_the_email_is_queued_with_the_invitation(
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    mail.outbox.clear()
     services.invitation_create(
         actor=world.users["programme_manager"],
         email="q@a.test",

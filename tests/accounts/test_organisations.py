@@ -19,7 +19,9 @@ def test_the_manager_adds_an_organisation_and_it_is_audited(world: World, client
     )
     organisation = Organisation.objects.get(name="Brightpath Charity")
     assert response["Location"] == organisation.get_absolute_url()
-    event = AuditEvent.objects.get(action=AuditAction.CREATED, object_id=str(organisation.pk))
+    event = AuditEvent.objects.get(
+        action=AuditAction.CREATED, object_type="accounts.Organisation", object_id=str(organisation.pk)
+    )
     assert event.changes["name"] == [None, "Brightpath Charity"]
     assert event.organisation_id == organisation.pk
 
@@ -29,7 +31,9 @@ def test_changes_to_an_organisation_record_before_and_after(world: World, client
         reverse("accounts:organisation-edit", kwargs={"pk": world.org_a.pk}),
         {"name": "Hartwell Borough", "kind": "local_authority", "region": "south_east"},
     )
-    event = AuditEvent.objects.get(action=AuditAction.CHANGED, object_id=str(world.org_a.pk))
+    event = AuditEvent.objects.get(
+        action=AuditAction.CHANGED, object_type="accounts.Organisation", object_id=str(world.org_a.pk)
+    )
     assert event.changes == {"region": ["london", "south_east"]}
 
 

@@ -14,8 +14,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLES, World
 
 STAFF = {"programme_manager": 200, "practice_adviser": 200, "research_adviser": 200}
-NO_STAFF = {"programme_manager": 403, "practice_adviser": 403, "research_adviser": 403}
+ALL_STAFF = {**STAFF, "other_adviser": 200}
+NO_STAFF = {"programme_manager": 403, "practice_adviser": 403, "research_adviser": 403, "other_adviser": 403}
 SITE_A = {"site_lead": 200, "site_member": 200, "dpo": 200}
+OUTSIDERS_404 = {"other_site_lead": 404, "other_adviser": 404}
+# A project page: its organisation's people and its assigned advisers (and the manager) see it.
+PROJECT_VIEW = {"anonymous": 302, "unverified_manager": 302, **STAFF, **SITE_A, **OUTSIDERS_404}
+
+
+def project_only(**allowed: int) -> dict[str, int]:
+    """A project page that only some roles may use: the rest of the project's people get 403, outsiders 404."""
+    return {**PROJECT_VIEW, **{r: 403 for r in (*STAFF, *SITE_A)}, **allowed}
+
+
+POST_ONLY = {"anonymous": 302, "unverified_manager": 302, **{r: 405 for r in (*STAFF, *SITE_A, *OUTSIDERS_404)}}
 NO_SITE = {"site_lead": 403, "site_member": 403, "dpo": 403, "other_site_lead": 403}
 EVERYONE_200 = {role: 200 for role in ROLES}
 SIGNED_IN_200 = {"anonymous": 302, **{role: 200 for role in ROLES if role != "anonymous"}, "unverified_manager": 302}
@@ -39,7 +51,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Staff have an authenticator already (so set-up sends them on); site people may add one.
     "accounts:two-factor-setup": {
         "anonymous": 302,
-        **{r: 302 for r in STAFF},
+        **{r: 302 for r in ALL_STAFF},
         **SITE_A,
         "other_site_lead": 200,
         "unverified_manager": 302,
@@ -51,9 +63,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:password-reset-complete": PUBLIC_BUT_SIGNED_IN_FLOWS,
     "accounts:account": SIGNED_IN_200,
     "accounts:invitation-accept": PUBLIC_BUT_SIGNED_IN_FLOWS,
-    "accounts:organisation-list": {"anonymous": 302, **STAFF, **NO_SITE, **UNVERIFIED},
+    "accounts:organisation-list": {"anonymous": 302, **ALL_STAFF, **NO_SITE, **UNVERIFIED},
     "accounts:organisation-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
-    "accounts:organisation-detail": {"anonymous": 302, **STAFF, **SITE_A, "other_site_lead": 404, **UNVERIFIED},
+    "accounts:organisation-detail": {"anonymous": 302, **ALL_STAFF, **SITE_A, "other_site_lead": 404, **UNVERIFIED},
     "accounts:organisation-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "accounts:organisation-invite": {
         "anonymous": 302,
@@ -86,6 +98,31 @@ EXPECTED: dict[str, dict[str, int]] = {
         "other_site_lead": 405,
         **UNVERIFIED,
     },
+    "journey:project-list": SIGNED_IN_200,
+    "journey:project-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "journey:project": PROJECT_VIEW,
+    "journey:settings": project_only(programme_manager=200, site_lead=200),
+    "journey:advisers": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "journey:approve-summary": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 405, **UNVERIFIED},
+    "journey:team": project_only(programme_manager=200, site_lead=200),
+    "journey:team-remove": POST_ONLY,
+    "journey:timeline": PROJECT_VIEW,
+    "journey:stage": PROJECT_VIEW,
+    "journey:guidance-read": POST_ONLY,
+    "journey:checkpoint-request": project_only(site_lead=200),
+    "journey:checkpoint": PROJECT_VIEW,
+    "journey:checkpoint-schedule": project_only(programme_manager=200, practice_adviser=200, research_adviser=200),
+    "journey:checkpoint-cancel": project_only(programme_manager=200, practice_adviser=200, research_adviser=200),
+    "journey:checkpoint-agenda": project_only(programme_manager=200, practice_adviser=200, research_adviser=200),
+    "journey:checkpoint-notes": project_only(programme_manager=200, practice_adviser=200, research_adviser=200),
+    "journey:checkpoint-decide": project_only(practice_adviser=200, research_adviser=200),
+    "journey:checkpoint-calendar": PROJECT_VIEW,
+    "journey:action-create": project_only(
+        programme_manager=200, practice_adviser=200, research_adviser=200, site_lead=200, site_member=200
+    ),
+    "journey:action-status": POST_ONLY,
+    "guidance:index": EVERYONE_200,
+    "guidance:page": EVERYONE_200,
 }
 
 
@@ -103,6 +140,18 @@ def all_patterns(resolver: URLResolver | None = None, namespace: str = "") -> li
 
 def sample_url(name: str, pattern: URLPattern, world: World) -> str:
     keys = set(pattern.pattern.converters)
+    if name.startswith("journey:"):
+        values = {
+            "pk": world.project.pk,
+            "organisation_pk": world.org_a.pk,
+            "number": 2,
+            "checkpoint": world.checkpoint.pk,
+            "member": world.member.pk,
+            "action": world.action.pk,
+        }
+        return reverse(name, kwargs={key: values[key] for key in keys})
+    if keys == {"slug"}:
+        return reverse(name, kwargs={"slug": "02-describe-your-intervention"})
     if "person" in name:
         kwargs: dict[str, object] = {"pk": world.users["site_member"].pk}
         if "action" in keys:

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 # Pages a person may reach before finishing two-factor authentication.
-OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/", "/feedback/")
+OPEN_PREFIXES = ("/static/", "/healthz", "/accessibility/", "/privacy/", "/cookies/", "/feedback/", "/guidance/")
 OPEN_NAMES = ("accounts:two-factor-setup", "accounts:two-factor-verify", "accounts:sign-out")
 
 

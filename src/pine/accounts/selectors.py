@@ -41,8 +41,12 @@ def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, A
         if may_invite
         else Invitation.objects.none()
     )
+    from pine.journey.selectors import project_list
+
     return {
         "organisation": organisation,
+        "projects": project_list(projects=policy.visible_projects(user).filter(organisation=organisation)),
+        "may_create_project": policy.can(user, Action.CREATE_PROJECT),
         "members": members,
         "invitations": invitations,
         "may_invite": may_invite,

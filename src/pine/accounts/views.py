@@ -36,6 +36,7 @@ from pine.accounts.forms import (
 )
 from pine.accounts.models import User
 from pine.core import audit, policy
+from pine.core.forms import posted
 from pine.core.models import AuditAction
 from pine.core.policy import Action
 from pine.core.types import AuthenticatedRequest
@@ -56,7 +57,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = SignInForm(request.POST or None, request=request)
+    form = SignInForm(posted(request), request=request)
     if request.method == "POST" and form.is_valid():
         assert form.user is not None
         login(request, form.user)
@@ -81,7 +82,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         if not allowed:
@@ -112,7 +113,7 @@ def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return redirect("accounts:two-factor-setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         if not allowed:
@@ -173,7 +174,7 @@ password_reset_complete = policy.public(
 @policy.requires(Action.MANAGE_OWN_ACCOUNT)
 def account(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    form = AccountDetailsForm(request.POST or None, initial={"full_name": user.full_name, "phone": user.phone})
+    form = AccountDetailsForm(posted(request), initial={"full_name": user.full_name, "phone": user.phone})
     if request.method == "POST" and form.is_valid():
         services.user_update_details(user=user, **form.cleaned_data)
         messages.success(request, "Your details have been saved")
@@ -201,7 +202,7 @@ def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @policy.requires(Action.CREATE_ORGANISATION)
 def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
         messages.success(request, f"{organisation.name} has been added")
@@ -221,7 +222,7 @@ def organisation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def organisation_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     organisation = policy.get_object_or_404(user, Action.CHANGE_ORGANISATION, policy.visible_organisations(user), pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         services.organisation_update(actor=user, organisation=organisation, data=form.cleaned_data)
         messages.success(request, "The organisation's details have been saved")
@@ -246,7 +247,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _invite(request: AuthenticatedRequest, *, organisation: Any, roles: list[tuple[str, str]]) -> HttpResponse:
-    form = InviteForm(request.POST or None, roles=roles)
+    form = InviteForm(posted(request), roles=roles)
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]
         try:
@@ -314,9 +315,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     signed_in_as_invitee = request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
     if existing is not None and not signed_in_as_invitee:
         return render(request, "accounts/invitation_sign_in.html", {"invitation": invitation, "token": token})
-    form = AcceptInvitationForm(
-        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
-    )
+    form = AcceptInvitationForm(posted(request), email=invitation.email, initial={"full_name": invitation.full_name})
     if request.method == "POST" and (existing is not None or form.is_valid()):
         try:
             if existing is not None:

@@ -67,6 +67,7 @@ def record(
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         organisation=organisation,
+        project_id=_project_of(obj) if obj is not None else None,
         changes=changes or {},
         ip_address=context.ip_address if context else None,
         user_agent=(context.user_agent if context else "")[:300],
@@ -126,4 +127,14 @@ def _organisation_of(obj: models.Model) -> Any:
 
     if isinstance(obj, Organisation):
         return obj
-    return getattr(obj, "organisation", None)
+    if hasattr(obj, "organisation_id"):
+        return getattr(obj, "organisation", None)
+    project = getattr(obj, "project", None)
+    return getattr(project, "organisation", None) if project is not None else None
+
+
+def _project_of(obj: models.Model) -> int | None:
+    if obj._meta.label == "journey.Project":
+        return obj.pk
+    project_id = getattr(obj, "project_id", None)
+    return project_id if isinstance(project_id, int) else None

@@ -49,6 +49,7 @@ class Config:
     staticfiles_backend: str
     tasks_backend: str
     log_level: str
+    stuck_after_weeks: int
 
     @classmethod
     def from_environ(cls, *, project_dir: Path, environ_: dict[str, str] | None = None) -> Config:
@@ -142,6 +143,7 @@ class Config:
                 else "django_tasks.backends.immediate.ImmediateBackend"
             ),
             log_level=env.str("LOG_LEVEL", default="INFO"),
+            stuck_after_weeks=env.int("STUCK_AFTER_WEEKS", default=12),
         )
 
 

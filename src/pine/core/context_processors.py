@@ -18,6 +18,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
     if user.is_authenticated:
         items.append(("Home", reverse("core:home")))
+        if policy.can(user, Action.LIST_PROJECTS):
+            items.append(("Projects", reverse("journey:project-list")))
         if policy.can(user, Action.LIST_ORGANISATIONS):
             items.append(("Organisations", reverse("accounts:organisation-list")))
         if policy.can(user, Action.LIST_PEOPLE):
@@ -26,7 +28,10 @@ def service(request: HttpRequest) -> dict[str, Any]:
             items.append(("Invitations", reverse("accounts:invitation-list")))
         if policy.can(user, Action.VIEW_AUDIT):
             items.append(("Audit log", reverse("core:audit-log")))
+        items.append(("Guidance", reverse("guidance:index")))
         items.append(("Your account", reverse("accounts:account")))
+    else:
+        items.append(("Guidance", reverse("guidance:index")))
     path = request.path
     navigation = [
         {"text": text, "href": href, "active": path == href or (href != "/" and path.startswith(href))}

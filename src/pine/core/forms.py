@@ -21,6 +21,7 @@ WIDGET_CLASSES = {
     "checkboxselectmultiple": "govuk-checkboxes__input",
     "checkbox": "govuk-checkboxes__input",
     "clearablefile": "govuk-file-upload",
+    "govukdate": "govuk-input",
     "file": "govuk-file-upload",
 }
 ERROR_MODIFIER = {
@@ -40,6 +41,10 @@ class GovukBoundField(BoundField):
     def is_choice_group(self) -> bool:
         return self.widget_type in {"radioselect", "checkboxselectmultiple"}
 
+    @property
+    def is_date(self) -> bool:
+        return self.widget_type == "govukdate"
+
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
@@ -47,6 +52,7 @@ class GovukBoundField(BoundField):
         classes = [base, *widget.attrs.get("class", "").split()]
         if self.errors and base in ERROR_MODIFIER:
             classes.append(ERROR_MODIFIER[base])
+
         attrs["class"] = " ".join(dict.fromkeys(classes))
         if not self.is_choice_group and self.widget_type != "checkbox":
             described = []
@@ -81,8 +87,8 @@ class GovukForm(forms.Form):
             bound = self[name]
             assert isinstance(bound, GovukBoundField)
             target = f"#{bound.govuk_id}"
-            if bound.is_choice_group:
-                # The first option is the one to focus for a radios or checkboxes question.
+            if bound.is_choice_group or bound.is_date:
+                # The first option (or the day box) is the one to focus.
                 target = f"#{bound.govuk_id}_0"
             errors = list(self.errors.get(name, []))
             if errors and not field.widget.is_hidden:
@@ -97,3 +103,70 @@ class GovukModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
     error_summary = GovukForm.error_summary
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: three boxes for day, month and year (never a browser date picker)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # The boxes' markup (classes, labels) is in govuk/forms/field.html.
+        widgets = [forms.TextInput(), forms.TextInput(), forms.TextInput()]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if value:
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date from day, month and year boxes, with the GOV.UK error messages for each way it can be wrong."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        self.name_for_errors = label
+        # The parts are optional one by one, so that compress() can say which part is missing.
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {label.lower()}")
+        kwargs["error_messages"].setdefault("incomplete", f"Enter {label.lower()}")
+        super().__init__(fields, label=label, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> Any:
+        import datetime as dt
+
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = ((part or "").strip() for part in data_list)
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        name = self.name_for_errors
+        if missing:
+            raise forms.ValidationError(f"{name} must include a {' and a '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{name} must be a real date, using numbers, like 27 3 2027")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers, like 2027")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise forms.ValidationError(f"{name} must be a real date") from exc
+
+
+class GovukTimeField(forms.TimeField):
+    """A time of day typed as 14:30 or 2:30pm."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"])
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower().replace(" ", "")
+        return super().to_python(value)
+
+
+def posted(request: Any) -> Any:
+    """The submitted data for a POST (even if empty, so that an empty form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None

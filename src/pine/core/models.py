@@ -65,6 +65,8 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    # The project the record belongs to, if any, for a project's timeline (no constraint, like the others).
+    project_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

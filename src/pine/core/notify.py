@@ -16,10 +16,16 @@ from django_tasks import task
 
 
 @task()
-def deliver_email(*, to: str, subject: str, body: str) -> None:
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+def deliver_email(*, to: str, subject: str, body: str, attachments: list[list[str]] | None = None) -> None:
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
+    message.send()
 
 
-def send_email(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+def send_email(
+    *, to: str, subject: str, template: str, context: dict[str, Any], attachments: list[list[str]] | None = None
+) -> None:
+    """Queue one email. `attachments` are `[filename, text content, MIME type]` (calendar invitations)."""
     body = render_to_string(template, {"service_url": settings.SERVICE_BASE_URL, **context})
-    deliver_email.enqueue(to=to, subject=subject, body=body)
+    deliver_email.enqueue(to=to, subject=subject, body=body, attachments=attachments or [])

@@ -40,6 +40,17 @@ class Action(StrEnum):
     MANAGE_PERSON = "person.manage"
     VIEW_AUDIT = "audit.view"
     EXPORT_AUDIT = "audit.export"
+    LIST_PROJECTS = "project.list"
+    CREATE_PROJECT = "project.create"
+    VIEW_PROJECT = "project.view"
+    WORK_ON_PROJECT = "project.work"
+    CHANGE_PROJECT_SETTINGS = "project.settings"
+    ASSIGN_ADVISERS = "project.assign_advisers"
+    APPROVE_PUBLIC_SUMMARY = "project.approve_public_summary"
+    REQUEST_CHECKPOINT = "checkpoint.request"
+    RUN_CHECKPOINT = "checkpoint.run"
+    DECIDE_CHECKPOINT = "checkpoint.decide"
+    MANAGE_ACTIONS = "action.manage"
     MANAGE_OWN_ACCOUNT = "account.manage"
     USE_TWO_FACTOR = "account.two_factor"
 
@@ -130,7 +141,54 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         if _is_manager(user):
             return True
         return obj.organisation_id is not None and "site_lead" in site_roles(user, obj.organisation_id)
+    if action.value.startswith(("project.", "checkpoint.", "action.")):
+        return _project_rule(user, action, obj)
     raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def _is_assigned_adviser(user: Any, project: Any) -> bool:
+    return _is_staff(user) and user.pk in {project.practice_adviser_id, project.research_adviser_id}
+
+
+def _project_rule(user: Any, action: Action, project: Any) -> bool:
+    """Projects: the manager sees all; advisers their assigned projects; site people their organisation's."""
+    if action == Action.LIST_PROJECTS:
+        return _verified(user)
+    if action in {Action.CREATE_PROJECT, Action.ASSIGN_ADVISERS, Action.APPROVE_PUBLIC_SUMMARY}:
+        return _is_manager(user)
+    if project is None:
+        # The view's own gate: anyone signed in and verified goes on to the object check.
+        return _verified(user)
+    roles = site_roles(user, project.organisation_id)
+    adviser = _is_assigned_adviser(user, project)
+    if action == Action.VIEW_PROJECT:
+        return _is_manager(user) or adviser or bool(roles)
+    if action == Action.WORK_ON_PROJECT:
+        # The site team does the stage work; the data protection officer reads and signs, but does not edit.
+        return bool(roles & {"site_lead", "site_member"})
+    if action == Action.CHANGE_PROJECT_SETTINGS:
+        return _is_manager(user) or "site_lead" in roles
+    if action == Action.REQUEST_CHECKPOINT:
+        return "site_lead" in roles
+    if action == Action.RUN_CHECKPOINT:
+        return _is_manager(user) or adviser
+    if action == Action.DECIDE_CHECKPOINT:
+        return adviser
+    if action == Action.MANAGE_ACTIONS:
+        return _is_manager(user) or adviser or bool(roles & {"site_lead", "site_member"})
+    raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def visible_projects(user: Any) -> models.QuerySet[Any]:
+    from pine.journey.models import Project
+
+    if _is_manager(user):
+        return Project.objects.all()
+    if _is_staff(user):
+        return Project.objects.filter(models.Q(practice_adviser=user) | models.Q(research_adviser=user))
+    if not _verified(user):
+        return Project.objects.none()
+    return Project.objects.filter(organisation_id__in=list(_all_site_roles(user)))
 
 
 def invitable_site_roles(user: Any, organisation: Any) -> list[str]:

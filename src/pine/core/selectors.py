@@ -30,11 +30,16 @@ def programme_home(*, user: Any) -> dict[str, Any]:
             distinct=True,
         ),
     ).order_by("name")
-    return {
+    from pine.journey import selectors as journey
+
+    context = {
         "organisations": organisations,
         "pending_invitations": Invitation.objects.pending().count(),
         "may_manage": policy.can(user, policy.Action.CREATE_ORGANISATION),
+        "my_actions": journey.person_open_actions(user=user),
     }
+    context |= journey.programme_dashboard(projects=policy.visible_projects(user))
+    return context
 
 
 def site_home(*, user: Any) -> dict[str, Any]:
@@ -49,8 +54,19 @@ def site_home(*, user: Any) -> dict[str, Any]:
     by_organisation: dict[int, list[Membership]] = {}
     for membership in colleagues:
         by_organisation.setdefault(membership.organisation_id, []).append(membership)
+    from pine.journey import selectors as journey
+
+    projects = list(journey.project_list(projects=policy.visible_projects(user)))
     return {
-        "memberships": [(m, by_organisation.get(m.organisation_id, [])) for m in memberships],
+        "memberships": [
+            (
+                m,
+                by_organisation.get(m.organisation_id, []),
+                [p for p in projects if p.organisation_id == m.organisation_id],
+            )
+            for m in memberships
+        ],
+        "my_actions": journey.person_open_actions(user=user),
     }
 
 

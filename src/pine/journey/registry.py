@@ -1,0 +1,118 @@
+"""What each stage asks a project to do: its tasks, registered here once and shown everywhere.
+
+The workspace's task list, stage pages, checkpoint agendas, dashboards and the demo all read this registry.
+A part of PINE that adds work to a stage (the theory of change builder, the evaluation plan, the DPIA…)
+registers a `StageTask` with `register`, giving how to tell its status from a project's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.urls import reverse
+
+from pine.journey.models import Checkpoint, CheckpointStatus, ProjectStage, StageStatus
+from pine.journey.stages import STAGES
+
+
+class TaskStatus(StrEnum):
+    CANNOT_START = "Cannot start yet"
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    READY = "Ready for checkpoint"
+    COMPLETED = "Completed"
+
+
+@dataclass
+class StageState:
+    """What the registry's status functions may read about one stage, loaded once per page."""
+
+    stage: ProjectStage
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+
+    @property
+    def latest_checkpoint(self) -> Checkpoint | None:
+        live = [c for c in self.checkpoints if c.status != CheckpointStatus.CANCELLED]
+        return max(live, key=lambda c: c.requested_at) if live else None
+
+
+@dataclass(frozen=True)
+class StageTask:
+    stage: int
+    slug: str
+    title: str
+    status: Callable[[StageState], TaskStatus]
+    url: Callable[[ProjectStage], str]
+    agenda: Callable[[StageState], list[str]] = lambda state: []
+
+
+_REGISTRY: list[StageTask] = []
+
+
+def register(task: StageTask) -> StageTask:
+    if any(t.stage == task.stage and t.slug == task.slug for t in _REGISTRY):
+        raise ValueError(f"Stage {task.stage} already has a task {task.slug!r}.")
+    _REGISTRY.append(task)
+    return task
+
+
+def tasks_for(stage_number: int) -> list[StageTask]:
+    return [task for task in _REGISTRY if task.stage == stage_number]
+
+
+def task_status(task: StageTask, state: StageState) -> TaskStatus:
+    if state.stage.status == StageStatus.LOCKED:
+        return TaskStatus.CANNOT_START
+    if state.stage.status == StageStatus.COMPLETED:
+        return TaskStatus.COMPLETED
+    return task.status(state)
+
+
+# The tasks every stage has. Later parts of PINE register their own beside these.
+
+
+def _stage_url(stage: ProjectStage) -> str:
+    return reverse("journey:stage", kwargs={"pk": stage.project_id, "number": stage.number})
+
+
+def _guidance_status(state: StageState) -> TaskStatus:
+    return TaskStatus.COMPLETED if state.stage.guidance_read_at else TaskStatus.NOT_STARTED
+
+
+def _summary_status(state: StageState) -> TaskStatus:
+    return TaskStatus.COMPLETED if state.stage.summary.strip() else TaskStatus.NOT_STARTED
+
+
+def _checkpoint_status(state: StageState) -> TaskStatus:
+    checkpoint = state.latest_checkpoint
+    if checkpoint is None:
+        return TaskStatus.NOT_STARTED
+    if checkpoint.status in {CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED}:
+        return TaskStatus.READY
+    return TaskStatus.IN_PROGRESS  # decided "revise": back to work
+
+
+def _summary_agenda(state: StageState) -> list[str]:
+    summary = state.stage.summary.strip()
+    return [f"What the team produced: {summary}"] if summary else ["The team has not yet recorded what it produced."]
+
+
+def _guidance_url(stage: ProjectStage) -> str:
+    return reverse("guidance:page", kwargs={"slug": STAGES[stage.number - 1].guidance_slug})
+
+
+for _definition in STAGES:
+    register(
+        StageTask(_definition.number, "guidance", "Read the guidance for this stage", _guidance_status, _guidance_url)
+    )
+    if _definition.has_checkpoint:
+        register(
+            StageTask(
+                _definition.number, "summary", "Record what you produced", _summary_status, _stage_url, _summary_agenda
+            )
+        )
+        register(
+            StageTask(_definition.number, "checkpoint", "Hold the checkpoint meeting", _checkpoint_status, _stage_url)
+        )

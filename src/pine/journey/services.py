@@ -1,0 +1,542 @@
+"""Writes for projects, stages, checkpoints, decisions and actions. Atomic, audited, and gate-checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pine.accounts.models import Organisation, User
+from pine.core import audit
+from pine.core.models import AuditAction
+from pine.core.notify import send_email
+from pine.journey import gates
+from pine.journey.calendar import checkpoint_calendar
+from pine.journey.models import (
+    Action,
+    ActionStatus,
+    Checkpoint,
+    CheckpointStatus,
+    Decision,
+    DecisionOutcome,
+    Project,
+    ProjectMember,
+    ProjectStage,
+    StageStatus,
+)
+from pine.journey.stages import LAST, STAGES
+
+
+class JourneyError(Exception):
+    """A step the journey's rules do not allow now; the message says why, for the person."""
+
+
+class AlreadyDecided(JourneyError):
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(
+            f"{decision.decided_by.full_name} has already recorded a decision for this checkpoint: "
+            f"{decision.get_outcome_display().lower()}."
+        )
+        self.decision = decision
+
+
+class NotesConflict(JourneyError):
+    """Someone saved the notes after this person started editing; nothing was overwritten."""
+
+    def __init__(self, checkpoint: Checkpoint) -> None:
+        who = checkpoint.notes_updated_by.full_name if checkpoint.notes_updated_by else "Someone"
+        super().__init__(f"{who} changed these notes while you were editing them.")
+        self.current = checkpoint
+
+
+def _touch(project: Project) -> None:
+    Project.objects.filter(pk=project.pk).update(last_activity_at=timezone.now())
+
+
+# Projects
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    intervention_summary: str = "",
+    priorities: Iterable[Any] = (),
+    practice_adviser: User | None = None,
+    research_adviser: User | None = None,
+    initial_consultation_done: bool = False,
+) -> Project:
+    """A project with its eight stages: stage 1 open, or completed with stage 2 open after a consultation."""
+    project = Project(
+        organisation=organisation,
+        title=title.strip(),
+        intervention_summary=intervention_summary.strip(),
+        practice_adviser=practice_adviser,
+        research_adviser=research_adviser,
+        current_stage=2 if initial_consultation_done else 1,
+    )
+    project.full_clean()
+    project.save()
+    project.priorities.set(priorities)
+    now = timezone.now()
+    stages = []
+    for definition in STAGES:
+        status = StageStatus.LOCKED
+        if definition.number == 1:
+            status = StageStatus.COMPLETED if initial_consultation_done else StageStatus.OPEN
+        elif definition.number == 2 and initial_consultation_done:
+            status = StageStatus.OPEN
+        stages.append(
+            ProjectStage(
+                project=project,
+                number=definition.number,
+                status=status,
+                opened_at=now if status != StageStatus.LOCKED else None,
+                completed_at=now if status == StageStatus.COMPLETED else None,
+            )
+        )
+    ProjectStage.objects.bulk_create(stages)
+    audit.record(action=AuditAction.CREATED, obj=project, actor=actor, changes=audit.created_changes(project))
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, data: dict[str, Any]) -> Project:
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    before = audit.snapshot(locked)
+    before_priorities = sorted(p.name for p in locked.priorities.all())
+    fields = [f for f in data if f != "priorities"]
+    for name in fields:
+        setattr(project, name, data[name].strip() if isinstance(data[name], str) else data[name])
+    if "public_summary" in data and data["public_summary"] != locked.public_summary:
+        # A changed public summary needs the programme manager's approval again.
+        project.public_summary_status = "submitted" if project.public_summary.strip() else "draft"
+    project.full_clean()
+    changes = audit.diff(before, audit.snapshot(project))
+    if "priorities" in data:
+        project.priorities.set(data["priorities"])
+        after_priorities = sorted(p.name for p in data["priorities"])
+        if after_priorities != before_priorities:
+            changes["priorities"] = [before_priorities, after_priorities]
+    if changes:
+        project.save()
+        audit.record(action=AuditAction.CHANGED, obj=project, actor=actor, changes=changes)
+    return project
+
+
+@transaction.atomic
+def public_summary_approve(*, actor: User, project: Project) -> Project:
+    if not project.public_summary.strip():
+        raise JourneyError("There is no public summary to approve yet.")
+    before = audit.snapshot(project, ["public_summary_status"])
+    project.public_summary_status = "approved"
+    project.save(update_fields=["public_summary_status", "updated_at"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=project,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(project, ["public_summary_status"])),
+    )
+    return project
+
+
+@transaction.atomic
+def project_member_add(*, actor: User, project: Project, user: User, role: str) -> ProjectMember:
+    if not user.memberships.filter(organisation_id=project.organisation_id).exists():
+        raise JourneyError(f"{user.full_name} is not a member of {project.organisation}.")
+    member, created = ProjectMember.objects.update_or_create(project=project, user=user, defaults={"role": role})
+    audit.record(
+        action=AuditAction.CREATED if created else AuditAction.CHANGED,
+        obj=member,
+        actor=actor,
+        changes={"member": ["", user.email], "role": ["", member.get_role_display()]},
+    )
+    _touch(project)
+    return member
+
+
+@transaction.atomic
+def project_member_remove(*, actor: User, member: ProjectMember) -> None:
+    audit.record(action=AuditAction.DELETED, obj=member, actor=actor, changes={"member": [member.user.email, ""]})
+    member.delete()
+
+
+# Stage work
+
+
+def _lock_stage(stage: ProjectStage) -> ProjectStage:
+    return ProjectStage.objects.select_for_update().select_related("project").get(pk=stage.pk)
+
+
+@transaction.atomic
+def stage_mark_guidance_read(*, actor: User, stage: ProjectStage) -> ProjectStage:
+    stage = _lock_stage(stage)
+    gates.require_open_stage(stage)
+    if stage.guidance_read_at is None:
+        stage.guidance_read_at = timezone.now()
+        stage.save(update_fields=["guidance_read_at"])
+        audit.record(action=AuditAction.CHANGED, obj=stage, actor=actor, changes={"guidance": ["", "read"]})
+        _touch(stage.project)
+    return stage
+
+
+@transaction.atomic
+def stage_save_summary(*, actor: User, stage: ProjectStage, summary: str, version: int) -> ProjectStage:
+    """Save the stage's record of work, unless someone else saved it since `version` was read."""
+    stage = _lock_stage(stage)
+    gates.require_open_stage(stage)
+    if stage.summary_version != version:
+        raise JourneyError(
+            "Someone else changed this record while you were editing it. Their version is shown; "
+            "add your changes to it and save again."
+        )
+    before = audit.snapshot(stage, ["summary"])
+    stage.summary = summary.strip()
+    stage.summary_version += 1
+    stage.save(update_fields=["summary", "summary_version"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=stage,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(stage, ["summary"])),
+    )
+    _touch(stage.project)
+    return stage
+
+
+# Checkpoints
+
+
+def _team_emails(project: Project) -> list[User]:
+    people = {m.user for m in project.members.select_related("user") if m.user.is_active}
+    people |= {
+        m.user
+        for m in project.organisation.memberships.select_related("user").filter(role="site_lead")
+        if m.user.is_active
+    }
+    return sorted(people, key=lambda u: u.email)
+
+
+def _advisers(project: Project) -> list[User]:
+    return [u for u in (project.practice_adviser, project.research_adviser) if u is not None and u.is_active]
+
+
+@transaction.atomic
+def checkpoint_request(
+    *, actor: User, stage: ProjectStage, proposed_times: list[dt.datetime], message: str = ""
+) -> Checkpoint:
+    stage = _lock_stage(stage)
+    gates.require_open_stage(stage)
+    if not stage.definition_has_checkpoint():
+        raise JourneyError(f"Stage {stage.number}, {stage.title}, has no checkpoint meeting.")
+    if stage.checkpoints.filter(status__in=[CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED]).exists():
+        raise JourneyError("A checkpoint for this stage is already requested.")
+    now = timezone.now()
+    if not proposed_times:
+        raise JourneyError("Suggest at least one time for the meeting.")
+    if any(time <= now for time in proposed_times):
+        raise JourneyError("Suggested times must be in the future.")
+    project = stage.project
+    checkpoint = Checkpoint.objects.create(
+        project=project,
+        stage=stage,
+        requested_by=actor,
+        request_message=message.strip(),
+        proposed_times=[t.isoformat() for t in sorted(proposed_times)],
+    )
+    checkpoint.attendees.set([*_team_emails(project), *_advisers(project)])
+    stage.status = StageStatus.READY
+    stage.save(update_fields=["status"])
+    audit.record(
+        action=AuditAction.CREATED,
+        obj=checkpoint,
+        actor=actor,
+        changes={"stage": ["", stage.number], "proposed_times": ["", checkpoint.proposed_times]},
+    )
+    for adviser in _advisers(project):
+        send_email(
+            to=adviser.email,
+            subject=f"Checkpoint requested: {project.title}",
+            template="email/checkpoint_requested.txt",
+            context={"checkpoint": checkpoint, "recipient": adviser, "requester": actor},
+        )
+    _touch(project)
+    return checkpoint
+
+
+def _lock_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
+    return Checkpoint.objects.select_for_update().select_related("project", "stage").get(pk=checkpoint.pk)
+
+
+def _send_calendar(checkpoint: Checkpoint, *, subject: str, cancelled: bool = False) -> None:
+    invitation = checkpoint_calendar(checkpoint, cancelled=cancelled)
+    method = "CANCEL" if cancelled else "REQUEST"
+    for person in checkpoint.attendees.filter(is_active=True):
+        send_email(
+            to=person.email,
+            subject=subject,
+            template="email/checkpoint_calendar.txt",
+            context={"checkpoint": checkpoint, "recipient": person, "cancelled": cancelled},
+            attachments=[["checkpoint.ics", invitation, f"text/calendar; method={method}; charset=utf-8"]],
+        )
+
+
+@transaction.atomic
+def checkpoint_schedule(
+    *,
+    actor: User,
+    checkpoint: Checkpoint,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    location: str,
+    attendees: Iterable[User] | None = None,
+) -> Checkpoint:
+    """Confirm (or move) the meeting; everyone gets a calendar invitation (an update, when moved)."""
+    checkpoint = _lock_checkpoint(checkpoint)
+    if checkpoint.status not in {CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED}:
+        raise JourneyError(f"This checkpoint is {checkpoint.get_status_display().lower()}, so it cannot be scheduled.")
+    if starts_at <= timezone.now():
+        raise JourneyError("The meeting must be in the future.")
+    moving = checkpoint.status == CheckpointStatus.SCHEDULED
+    before = audit.snapshot(checkpoint, ["starts_at", "duration_minutes", "location", "status"])
+    checkpoint.starts_at = starts_at
+    checkpoint.duration_minutes = duration_minutes
+    checkpoint.location = location.strip()
+    checkpoint.status = CheckpointStatus.SCHEDULED
+    if moving:
+        checkpoint.calendar_sequence += 1
+    if not checkpoint.agenda.strip():
+        from pine.journey.selectors import checkpoint_agenda
+
+        checkpoint.agenda = checkpoint_agenda(checkpoint=checkpoint)
+    checkpoint.save()
+    if attendees is not None:
+        checkpoint.attendees.set(attendees)
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=checkpoint,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(checkpoint, ["starts_at", "duration_minutes", "location", "status"])),
+    )
+    title = checkpoint.project.title
+    _send_calendar(checkpoint, subject=f"{'Moved' if moving else 'Booked'}: checkpoint meeting for {title}")
+    _touch(checkpoint.project)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_cancel(*, actor: User, checkpoint: Checkpoint, reason: str) -> Checkpoint:
+    checkpoint = _lock_checkpoint(checkpoint)
+    if checkpoint.status not in {CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED}:
+        raise JourneyError("Only a requested or booked checkpoint can be cancelled.")
+    was_scheduled = checkpoint.status == CheckpointStatus.SCHEDULED
+    checkpoint.status = CheckpointStatus.CANCELLED
+    checkpoint.calendar_sequence += 1
+    checkpoint.save(update_fields=["status", "calendar_sequence"])
+    stage = _lock_stage(checkpoint.stage)
+    if stage.status == StageStatus.READY:
+        stage.status = StageStatus.OPEN
+        stage.save(update_fields=["status"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=checkpoint,
+        actor=actor,
+        changes={"status": ["", "cancelled"], "reason": ["", reason.strip()]},
+    )
+    if was_scheduled:
+        _send_calendar(
+            checkpoint, subject=f"Cancelled: checkpoint meeting for {checkpoint.project.title}", cancelled=True
+        )
+    _touch(checkpoint.project)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_save_agenda(*, actor: User, checkpoint: Checkpoint, agenda: str) -> Checkpoint:
+    checkpoint = _lock_checkpoint(checkpoint)
+    before = audit.snapshot(checkpoint, ["agenda"])
+    checkpoint.agenda = agenda.strip()
+    checkpoint.save(update_fields=["agenda"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=checkpoint,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(checkpoint, ["agenda"])),
+    )
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_save_notes(*, actor: User, checkpoint: Checkpoint, notes: str, version: int) -> Checkpoint:
+    """Save meeting notes; if someone else saved since `version`, raise NotesConflict and change nothing."""
+    checkpoint = _lock_checkpoint(checkpoint)
+    if checkpoint.notes_version != version:
+        raise NotesConflict(checkpoint)
+    before = audit.snapshot(checkpoint, ["notes"])
+    checkpoint.notes = notes.strip()
+    checkpoint.notes_version += 1
+    checkpoint.notes_updated_by = actor
+    checkpoint.notes_updated_at = timezone.now()
+    checkpoint.save(update_fields=["notes", "notes_version", "notes_updated_by", "notes_updated_at"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=checkpoint,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(checkpoint, ["notes"])),
+    )
+    _touch(checkpoint.project)
+    return checkpoint
+
+
+def decision_record(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) -> Decision:
+    """Record the checkpoint's decision. *Proceed* completes the stage and opens the next; *revise* reopens it.
+
+    The checkpoint row is locked, so two advisers deciding at once record one decision; the other is told.
+    """
+    try:
+        with transaction.atomic():
+            return _decide(actor=actor, checkpoint=checkpoint, outcome=outcome, reasons=reasons)
+    except IntegrityError as exc:
+        existing = Decision.objects.select_related("decided_by").filter(checkpoint=checkpoint).first()
+        if existing is None:
+            raise
+        raise AlreadyDecided(existing) from exc
+
+
+def _decide(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) -> Decision:
+    checkpoint = _lock_checkpoint(checkpoint)
+    existing = Decision.objects.select_related("decided_by").filter(checkpoint=checkpoint).first()
+    if existing is not None:
+        raise AlreadyDecided(existing)
+    if checkpoint.status != CheckpointStatus.SCHEDULED:
+        raise JourneyError("A decision is recorded for a booked checkpoint meeting.")
+    if outcome not in DecisionOutcome.values:
+        raise JourneyError("Choose proceed or revise.")
+    if outcome == DecisionOutcome.REVISE and not reasons.strip():
+        raise JourneyError("Say what must change before the next checkpoint.")
+    stage = _lock_stage(checkpoint.stage)
+    project = Project.objects.select_for_update().get(pk=checkpoint.project_id)
+    decision = Decision.objects.create(
+        checkpoint=checkpoint,
+        project=project,
+        stage_number=stage.number,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        decided_by=actor,
+    )
+    checkpoint.status = CheckpointStatus.HELD
+    checkpoint.save(update_fields=["status"])
+    now = timezone.now()
+    if outcome == DecisionOutcome.PROCEED:
+        stage.status = StageStatus.COMPLETED
+        stage.completed_at = now
+        stage.save(update_fields=["status", "completed_at"])
+        if stage.number < LAST:
+            following = ProjectStage.objects.select_for_update().get(project=project, number=stage.number + 1)
+            following.status = StageStatus.OPEN
+            following.opened_at = now
+            following.save(update_fields=["status", "opened_at"])
+            project.current_stage = following.number
+    else:
+        stage.status = StageStatus.OPEN
+        stage.save(update_fields=["status"])
+    project.last_activity_at = now
+    project.save(update_fields=["current_stage", "last_activity_at"])
+    audit.record(
+        action=AuditAction.CREATED,
+        obj=decision,
+        actor=actor,
+        changes={"outcome": ["", outcome], "stage": ["", stage.number], "reasons": ["", decision.reasons]},
+    )
+    for person in _team_emails(project):
+        send_email(
+            to=person.email,
+            subject=f"Checkpoint decision: {project.title}",
+            template="email/checkpoint_decision.txt",
+            context={"decision": decision, "recipient": person, "stage": stage},
+        )
+    return decision
+
+
+# Actions
+
+
+def _check_owner(project: Project, owner: User) -> None:
+    allowed = owner.pk in {project.practice_adviser_id, project.research_adviser_id} or (
+        owner.memberships.filter(organisation_id=project.organisation_id).exists()
+    )
+    if not allowed or not owner.is_active:
+        raise JourneyError(f"{owner.full_name} is not in this project's team or its advisers.")
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    project: Project,
+    description: str,
+    owner: User,
+    due_date: dt.date,
+    checkpoint: Checkpoint | None = None,
+) -> Action:
+    _check_owner(project, owner)
+    if due_date < timezone.localdate():
+        raise JourneyError("The due date must be today or in the future.")
+    action = Action(
+        project=project, checkpoint=checkpoint, description=description.strip(), owner=owner, due_date=due_date
+    )
+    action.full_clean()
+    action.save()
+    audit.record(action=AuditAction.CREATED, obj=action, actor=actor, changes=audit.created_changes(action))
+    if owner.pk != actor.pk:
+        send_email(
+            to=owner.email,
+            subject=f"New action for you: {project.title}",
+            template="email/action_assigned.txt",
+            context={"action": action, "recipient": owner},
+        )
+    _touch(project)
+    return action
+
+
+@transaction.atomic
+def action_set_done(*, actor: User, action: Action, done: bool) -> Action:
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    before = audit.snapshot(action, ["status", "completed_at"])
+    action.status = ActionStatus.DONE if done else ActionStatus.OPEN
+    action.completed_at = timezone.now() if done else None
+    action.save(update_fields=["status", "completed_at"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=action,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(action, ["status", "completed_at"])),
+    )
+    _touch(action.project)
+    return action
+
+
+def actions_send_reminders(*, today: dt.date | None = None) -> int:
+    """Email each owner of an open action due tomorrow, once. Safe to run more than once a day."""
+    today = today or timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    sent = 0
+    due = Action.objects.filter(status=ActionStatus.OPEN, due_date=tomorrow, reminder_sent_on__isnull=True)
+    for action in due.select_related("owner", "project"):
+        with transaction.atomic():
+            claimed = Action.objects.filter(pk=action.pk, reminder_sent_on__isnull=True).update(reminder_sent_on=today)
+            if not claimed or not action.owner.is_active:
+                continue
+            send_email(
+                to=action.owner.email,
+                subject=f"Due tomorrow: {action.description[:60]}",
+                template="email/action_reminder.txt",
+                context={"action": action, "recipient": action.owner},
+            )
+            sent += 1
+    return sent
