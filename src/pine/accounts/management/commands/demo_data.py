@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from pine.accounts.demo import DEMO_PASSWORD, load_demo
+from pine.journey.demo import load_journey_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         # The demo's invitation email is kept in memory rather than printed among the sign-ins.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             rows = load_demo()
+            load_journey_demo()
         width = max(len(r.email) for r in rows)
         self.stdout.write(f"\nDemo sign-ins (every password: {DEMO_PASSWORD})\n")
         self.stdout.write(f"{'Email'.ljust(width)}  {'Role':60}  Authenticator secret (base32)")
