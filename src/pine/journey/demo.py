@@ -229,8 +229,8 @@ def load_journey_demo() -> None:
         actor=lead,
         project=brightpath,
         data={
-            "public_summary": "Brightpath is finding out whether monthly wellbeing circles help staff in its children's "
-            "homes stay well and stay in their jobs.",
+            "public_summary": "Brightpath is finding out whether monthly wellbeing circles help staff in its "
+            "children's homes stay well and stay in their jobs.",
         },
     )
     # The history above happened over months: date the projects' activity accordingly.
