@@ -95,7 +95,7 @@ def all_pages() -> tuple[GuidancePage, ...]:
         body = post.content
         sections = tuple(
             Section(title=match.group(1).strip(), anchor=_slug(match.group(1)), text=match.group(2).strip())
-            for match in re.finditer(r"^## (.+)\n(.*?)(?=^## |\Z)", body, flags=re.MULTILINE | re.DOTALL)
+            for match in re.finditer(r"^## ([^\n]+)\n(.*?)(?=^## |\Z)", body, flags=re.MULTILINE | re.DOTALL)
         )
         stage = post.get("stage")
         pages.append(
