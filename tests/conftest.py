@@ -9,8 +9,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pine.accounts.models import Invitation, Organisation, User
+from pine.intake import services as intake
+from pine.intake.models import Proposal
 from pine.journey.models import Action, Checkpoint, Project, ProjectMember
+from pine.programme.seed import ensure_priorities
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_invitation
+from tests.intake.factories import book, make_proposal
 from tests.journey.factories import make_project
 
 STAFF_ROLES = ("programme_manager", "practice_adviser", "research_adviser")
@@ -31,10 +35,14 @@ class World:
     checkpoint: Checkpoint
     member: ProjectMember
     action: Action
+    proposal: Proposal
+    question_token: str
+    draft_token: str
 
 
 @pytest.fixture
 def world(db: Any) -> World:
+    ensure_priorities()  # a transactional test's flush removes the migration's seed
     org_a = OrganisationFactory(name="Hartwell Borough")
     org_b = OrganisationFactory(name="Other County", region="east")
     users: dict[str, User] = {}
@@ -58,7 +66,50 @@ def world(db: Any) -> World:
         research_adviser=users["research_adviser"],
         lead=users["site_lead"],
     )
-    return World(org_a, org_b, users, invitation, token, project, checkpoint, member, action)
+    # The project is on the public pages.
+    Project.objects.filter(pk=project.pk).update(
+        public_summary="Testing themed weeks.", public_summary_status="approved"
+    )
+    # A proposal assigned to the practice adviser only, with its consultation booked and a question waiting.
+    proposal = make_proposal()
+    manager = users["programme_manager"]
+    intake.proposal_assign(
+        actor=manager,
+        proposal=proposal,
+        practice_adviser=users["practice_adviser"],
+        research_adviser=None,
+        triage_notes="",
+    )
+    question_token = _token_of(
+        intake.proposal_request_information(actor=manager, proposal=proposal, question="How many fathers?")
+    )
+    book(proposal, actor=manager, advisers=[users["practice_adviser"]])
+    draft = intake.draft_save(email="someone@example.org", answers={"organisation": {"organisation_name": "X"}})
+    return World(
+        org_a,
+        org_b,
+        users,
+        invitation,
+        token,
+        project,
+        checkpoint,
+        member,
+        action,
+        proposal,
+        question_token,
+        _token_of(draft),
+    )
+
+
+def _token_of(row: Any) -> str:
+    """The raw token of a link just emailed: read back from the email, as the person would."""
+    import re
+
+    from django.core import mail
+
+    path = re.findall(r"/(?:proposals/answer|propose/resume)/([^/\s]+)/", mail.outbox[-1].body)
+    assert path, "no link in the last email"
+    return path[-1]
 
 
 def sign_in(client: Client, user: User) -> Client:

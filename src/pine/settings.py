@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pine.accounts",
     "pine.programme",
     "pine.journey",
+    "pine.intake",
     "pine.guidance",
 ]
 
@@ -97,7 +98,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:start"
+LOGOUT_REDIRECT_URL = "intake:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # Repeated failed sign-ins lock the account, and separately the address they came from (password spraying).

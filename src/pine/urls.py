@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("pine.intake.urls")),
     path("", include("pine.core.urls")),
     path("", include("pine.accounts.urls")),
     path("", include("pine.journey.urls")),

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from pine.programme.models import Priority
 from tests.conftest import ROLES, World
 
 STAFF = {"programme_manager": 200, "practice_adviser": 200, "research_adviser": 200}
@@ -37,7 +38,7 @@ PUBLIC_BUT_SIGNED_IN_FLOWS = {**EVERYONE_200, **UNVERIFIED}
 
 # URL name -> {role: status of a GET}. Object URLs point at organisation A (or its invitation).
 EXPECTED: dict[str, dict[str, int]] = {
-    "core:start": {"anonymous": 200, **{role: 302 for role in ROLES if role != "anonymous"}},
+    "intake:home": {"anonymous": 200, **{role: 302 for role in ROLES if role != "anonymous"}},
     "core:home": SIGNED_IN_200,
     "core:accessibility": EVERYONE_200,
     "core:privacy": EVERYONE_200,
@@ -121,6 +122,47 @@ EXPECTED: dict[str, dict[str, int]] = {
         programme_manager=200, practice_adviser=200, research_adviser=200, site_lead=200, site_member=200
     ),
     "journey:action-status": POST_ONLY,
+    "intake:supported": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "intake:supported-project": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "intake:propose": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "intake:step": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "intake:check": {role: 302 for role in ROLES},  # nothing answered yet: back to the first question
+    "intake:send": {**{role: 405 for role in ROLES}, **UNVERIFIED},
+    "intake:sent": {role: 302 for role in ROLES},  # nothing sent in this session
+    "intake:save": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "intake:resume": {role: 302 for role in ROLES},  # loads the answers, then the next question
+    "intake:respond": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "intake:queue": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:dashboard": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:export": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    # The proposal is assigned to the practice adviser only: other advisers do not see it.
+    "intake:proposal": {
+        "anonymous": 302,
+        **NO_SITE,
+        **UNVERIFIED,
+        "programme_manager": 200,
+        "practice_adviser": 200,
+        "research_adviser": 404,
+        "other_adviser": 404,
+    },
+    "intake:triage": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:question": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:decline": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:withdraw": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:consultation": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:consultation-cancel": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 405, **UNVERIFIED},
+    "intake:consultation-outcome": {
+        "anonymous": 302,
+        **NO_SITE,
+        **UNVERIFIED,
+        "programme_manager": 200,
+        "practice_adviser": 200,
+        "research_adviser": 404,
+        "other_adviser": 404,
+    },
+    "intake:priorities": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:priority-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
+    "intake:priority-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "guidance:index": EVERYONE_200,
     "guidance:page": EVERYONE_200,
 }
@@ -148,6 +190,17 @@ def sample_url(name: str, pattern: URLPattern, world: World) -> str:
             "checkpoint": world.checkpoint.pk,
             "member": world.member.pk,
             "action": world.action.pk,
+        }
+        return reverse(name, kwargs={key: values[key] for key in keys})
+    if name.startswith("intake:"):
+        values = {
+            "pk": {
+                "intake:supported-project": world.project.pk,
+                "intake:priority-edit": Priority.objects.first().pk,
+            }.get(name, world.proposal.pk),
+            "token": world.question_token if name == "intake:respond" else world.draft_token,
+            "step": "organisation",
+            "kind": "csv",
         }
         return reverse(name, kwargs={key: values[key] for key in keys})
     if keys == {"slug"}:

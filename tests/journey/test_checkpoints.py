@@ -16,7 +16,7 @@ from tests.conftest import World
 
 def invitation(message: mail.EmailMessage) -> Calendar:
     ((name, content, mimetype),) = message.attachments
-    assert name == "checkpoint.ics" and mimetype.startswith("text/calendar")
+    assert name == "invitation.ics" and mimetype.startswith("text/calendar")
     return Calendar.from_ical(content)
 
 

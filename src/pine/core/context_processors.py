@@ -20,6 +20,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         items.append(("Home", reverse("core:home")))
         if policy.can(user, Action.LIST_PROJECTS):
             items.append(("Projects", reverse("journey:project-list")))
+        if policy.can(user, Action.TRIAGE):
+            items.append(("Proposals", reverse("intake:queue")))
         if policy.can(user, Action.LIST_ORGANISATIONS):
             items.append(("Organisations", reverse("accounts:organisation-list")))
         if policy.can(user, Action.LIST_PEOPLE):
@@ -31,6 +33,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         items.append(("Guidance", reverse("guidance:index")))
         items.append(("Your account", reverse("accounts:account")))
     else:
+        items.append(("Supported projects", reverse("intake:supported")))
+        items.append(("Propose a project", reverse("intake:propose")))
         items.append(("Guidance", reverse("guidance:index")))
     path = request.path
     navigation = [

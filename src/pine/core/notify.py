@@ -23,9 +23,18 @@ def deliver_email(*, to: str, subject: str, body: str, attachments: list[list[st
     message.send()
 
 
+def render_email(template: str, context: dict[str, Any]) -> str:
+    return render_to_string(template, {"service_url": settings.SERVICE_BASE_URL, **context})
+
+
 def send_email(
     *, to: str, subject: str, template: str, context: dict[str, Any], attachments: list[list[str]] | None = None
-) -> None:
-    """Queue one email. `attachments` are `[filename, text content, MIME type]` (calendar invitations)."""
-    body = render_to_string(template, {"service_url": settings.SERVICE_BASE_URL, **context})
+) -> str:
+    """Queue one email and return its text. `attachments` are `[filename, text, MIME type]` (calendar files)."""
+    body = render_email(template, context)
+    queue_email(to=to, subject=subject, body=body, attachments=attachments)
+    return body
+
+
+def queue_email(*, to: str, subject: str, body: str, attachments: list[list[str]] | None = None) -> None:
     deliver_email.enqueue(to=to, subject=subject, body=body, attachments=attachments or [])

@@ -51,6 +51,10 @@ class Action(StrEnum):
     RUN_CHECKPOINT = "checkpoint.run"
     DECIDE_CHECKPOINT = "checkpoint.decide"
     MANAGE_ACTIONS = "action.manage"
+    TRIAGE = "intake.triage"
+    VIEW_PROPOSAL = "intake.view_proposal"
+    RECORD_CONSULTATION = "intake.record_consultation"
+    MANAGE_PRIORITIES = "intake.priorities"
     MANAGE_OWN_ACCOUNT = "account.manage"
     USE_TWO_FACTOR = "account.two_factor"
 
@@ -143,6 +147,13 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return obj.organisation_id is not None and "site_lead" in site_roles(user, obj.organisation_id)
     if action.value.startswith(("project.", "checkpoint.", "action.")):
         return _project_rule(user, action, obj)
+    if action in {Action.TRIAGE, Action.MANAGE_PRIORITIES}:
+        return _is_manager(user)
+    if action in {Action.VIEW_PROPOSAL, Action.RECORD_CONSULTATION}:
+        # The manager, and the advisers assigned to the proposal, who hold the initial consultation.
+        if obj is None:
+            return _is_staff(user)
+        return _is_manager(user) or (_is_staff(user) and user.pk in {obj.practice_adviser_id, obj.research_adviser_id})
     raise ValueError(f"The policy has no rule for {action!r}.")
 
 
@@ -177,6 +188,16 @@ def _project_rule(user: Any, action: Action, project: Any) -> bool:
     if action == Action.MANAGE_ACTIONS:
         return _is_manager(user) or adviser or bool(roles & {"site_lead", "site_member"})
     raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def visible_proposals(user: Any) -> models.QuerySet[Any]:
+    from pine.intake.models import Proposal
+
+    if _is_manager(user):
+        return Proposal.objects.all()
+    if _is_staff(user):
+        return Proposal.objects.filter(models.Q(practice_adviser=user) | models.Q(research_adviser=user))
+    return Proposal.objects.none()
 
 
 def visible_projects(user: Any) -> models.QuerySet[Any]:

@@ -5,7 +5,6 @@ from pine.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.start, name="start"),
     path("home/", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-import csv
-from typing import Any
-
 from django.db import DatabaseError, connection
 from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseServerError,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -20,15 +16,9 @@ from django.views.decorators.http import require_GET
 
 from pine.core import audit, policy, selectors
 from pine.core.audit_forms import AuditFilterForm
+from pine.core.exports import csv_response
 from pine.core.models import AuditAction
 from pine.core.policy import Action
-
-
-@policy.public
-def start(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("core:home")
-    return render(request, "core/start.html")
 
 
 @policy.requires(Action.VIEW_HOME)
@@ -99,29 +89,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         action=AuditAction.EXPORTED,
         changes={"export": ["", "audit log CSV"], "filters": ["", {k: str(v) for k, v in filters.items()}]},
     )
-    rows = selectors.audit_rows(filters=filters)
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pine-audit-log.csv"'
-    return response
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Any) -> Any:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-    for row in rows:
-        yield writer.writerow([_safe_cell(cell) for cell in row])
-
-
-def _safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CSV injection) in text a person typed."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
+    return csv_response(selectors.audit_rows(filters=filters), filename="pine-audit-log.csv")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -15,7 +15,6 @@ import frontmatter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 CONTENT = Path(__file__).resolve().parent / "content"
 
@@ -52,7 +51,6 @@ def _add_class(token: Token) -> None:
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("table")
     md.use(anchors_plugin, min_level=2, max_level=2, slug_func=_slug)
-    md.use(tasklists_plugin)
     md.core.ruler.push("govuk_classes", _govuk_classes)
     return md
 
@@ -104,7 +102,8 @@ def all_pages() -> tuple[GuidancePage, ...]:
                 title=str(post["title"]),
                 stage=int(str(stage)) if stage is not None else None,
                 summary=str(post["summary"]),
-                html=md.render(body),
+                # Checklist items ("- [ ] ...") are shown as a plain list: boxes that save nothing would mislead.
+                html=md.render(re.sub(r"^(\s*[-*] )\[[ xX]\] ", r"\1", body, flags=re.MULTILINE)),
                 sections=sections,
                 text=body,
             )

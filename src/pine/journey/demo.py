@@ -15,6 +15,7 @@ from pine.accounts.models import Organisation, User
 from pine.journey import services
 from pine.journey.models import Action, Checkpoint, Decision, Project, ProjectStage
 from pine.programme.models import Priority
+from pine.programme.seed import ensure_priorities
 
 WORK = {
     2: "Theory of change agreed with the team: quarterly themed weeks (workshops, reflective group supervision, "
@@ -65,6 +66,7 @@ def _decide(
 def load_journey_demo() -> None:
     if Project.objects.exists():
         return
+    ensure_priorities()
     manager = _user("manager@pine.example")
     tom, helen = _user("practice.adviser@pine.example"), _user("practice.adviser2@pine.example")
     aisha, gareth = _user("research.adviser@pine.example"), _user("research.adviser2@pine.example")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pine.accounts.models import Organisation, User
 from pine.core import audit
+from pine.core.calendar import attachment
 from pine.core.models import AuditAction
 from pine.core.notify import send_email
 from pine.journey import gates
@@ -275,14 +276,13 @@ def _lock_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
 
 def _send_calendar(checkpoint: Checkpoint, *, subject: str, cancelled: bool = False) -> None:
     invitation = checkpoint_calendar(checkpoint, cancelled=cancelled)
-    method = "CANCEL" if cancelled else "REQUEST"
     for person in checkpoint.attendees.filter(is_active=True):
         send_email(
             to=person.email,
             subject=subject,
             template="email/checkpoint_calendar.txt",
             context={"checkpoint": checkpoint, "recipient": person, "cancelled": cancelled},
-            attachments=[["checkpoint.ics", invitation, f"text/calendar; method={method}; charset=utf-8"]],
+            attachments=[attachment(invitation, cancelled=cancelled)],
         )
 
 

@@ -1,0 +1,186 @@
+"""Proposals from sites, their triage, and the initial consultation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from pine.accounts.models import OrganisationKind, Region
+from pine.core.fields import EncryptedTextField
+
+
+class ProposalStatus(models.TextChoices):
+    NEW = "new", "New"
+    MORE_INFORMATION = "more_information", "More information requested"
+    CONSULTATION_BOOKED = "consultation_booked", "Consultation booked"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = [ProposalStatus.NEW, ProposalStatus.MORE_INFORMATION, ProposalStatus.CONSULTATION_BOOKED]
+
+
+class InterventionStage(models.TextChoices):
+    IDEA = "idea", "An idea we have not tried yet"
+    PILOT = "pilot", "A pilot: we have started trying it"
+    ESTABLISHED = "established", "Established: we have done it for a while"
+
+
+class Proposal(models.Model):
+    """A site's summary of its project, sent through the public form."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=30, choices=ProposalStatus.choices, default=ProposalStatus.NEW)
+    submission_key = models.CharField(max_length=64, unique=True)
+    # A keyed hash of the sender's internet address: enough to limit how often one address sends, nothing more.
+    sent_from = models.CharField(max_length=64, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    organisation_name = models.CharField(max_length=200)
+    organisation_kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    organisation_region = models.CharField(max_length=30, choices=Region.choices)
+    contact_name = models.CharField(max_length=150)
+    contact_role = models.CharField(max_length=150)
+    contact_email = models.EmailField(max_length=254)
+    contact_phone = EncryptedTextField("contact phone number")
+    intervention_name = models.CharField(max_length=200)
+    intervention_what = models.TextField()
+    intervention_who = models.TextField()
+    intervention_why = models.TextField()
+    intervention_stage = models.CharField(max_length=20, choices=InterventionStage.choices)
+    priorities = models.ManyToManyField("programme.Priority", blank=True, related_name="proposals")
+    involves_under_ones = models.BooleanField(default=False)
+    involves_male_carers = models.BooleanField(default=False)
+    want_to_find_out = models.TextField()
+    data_already_collected = models.TextField(blank=True)
+    timescale = models.CharField(max_length=300)
+    heard_about = models.CharField(max_length=300, blank=True)
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    project = models.OneToOneField(
+        "journey.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal"
+    )
+    practice_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    research_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triage_notes = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.intervention_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:proposal", kwargs={"pk": self.pk})
+
+    @property
+    def age_days(self) -> int:
+        return (timezone.now() - self.submitted_at).days
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ProposalDraft(models.Model):
+    """Answers saved part-way through the form, reopened from a link emailed to the contact."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(max_length=254)
+    answers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Saved proposal for {self.email}"
+
+
+class InformationRequest(models.Model):
+    """The programme team's question to a proposer, answered through a single-use link."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="information_requests")
+    question = models.TextField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at"]
+
+    def __str__(self) -> str:
+        return f"Question about {self.proposal.reference}"
+
+
+class SentEmail(models.Model):
+    """Every email sent about a proposal, as sent, kept on the proposal."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="emails")
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ConsultationStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ConsultationOutcome(models.TextChoices):
+    ACCEPT = "accept", "Accept into the programme"
+    CHANGES = "changes", "Ask for changes"
+    DECLINE = "decline", "Decline"
+
+
+class Consultation(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="consultations")
+    status = models.CharField(max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.BOOKED)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    location = models.CharField("place or video link", max_length=300)
+    advisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="consultations")
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, choices=ConsultationOutcome.choices, blank=True)
+    outcome_reasons = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"Initial consultation for {self.proposal.reference}"
+
+    @property
+    def calendar_uid(self) -> str:
+        return f"pine-consultation-{self.pk}@pine"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)

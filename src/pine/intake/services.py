@@ -1,0 +1,499 @@
+"""Writes for proposals: sending, drafts, triage, information requests, consultations and acceptance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pine.accounts import services as accounts
+from pine.accounts.models import Organisation, User
+from pine.core import audit, crypto
+from pine.core.calendar import Meeting, attachment, meeting_calendar
+from pine.core.models import AuditAction
+from pine.core.notify import queue_email, render_email
+from pine.intake.models import (
+    OPEN_STATUSES,
+    Consultation,
+    ConsultationOutcome,
+    ConsultationStatus,
+    InformationRequest,
+    Proposal,
+    ProposalDraft,
+    ProposalStatus,
+    SentEmail,
+)
+from pine.journey import services as journey
+
+DRAFT_LIFETIME = dt.timedelta(days=30)
+RATE_LIMIT = 5  # proposals from one address
+RATE_WINDOW = dt.timedelta(hours=1)
+ANSWER_FIELDS = [
+    "organisation_name",
+    "organisation_kind",
+    "organisation_region",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "intervention_name",
+    "intervention_what",
+    "intervention_who",
+    "intervention_why",
+    "intervention_stage",
+    "involves_under_ones",
+    "involves_male_carers",
+    "want_to_find_out",
+    "data_already_collected",
+    "timescale",
+    "heard_about",
+]
+
+
+class IntakeError(Exception):
+    """A step the rules do not allow now; the message says why, for the person."""
+
+
+class TooManyProposals(IntakeError):
+    pass
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _email(
+    proposal: Proposal,
+    *,
+    to: str,
+    subject: str,
+    template: str = "",
+    body: str = "",
+    context: dict[str, Any] | None = None,
+    attachments: list[list[str]] | None = None,
+) -> SentEmail:
+    """Send an email about a proposal and keep a copy on it."""
+    text = body or render_email(template, {"proposal": proposal, **(context or {})})
+    queue_email(to=to, subject=subject, body=text, attachments=attachments)
+    return SentEmail.objects.create(proposal=proposal, to=to, subject=subject, body=text)
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"PINE-{year}-"
+    last = (
+        Proposal.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def proposal_submit(
+    *, answers: dict[str, Any], priorities: Iterable[Any], submission_key: str, address: str | None
+) -> Proposal:
+    """Send a proposal. The same submission key (double click, refresh, back-and-resend) gives one proposal."""
+    existing = Proposal.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    sent_from = crypto.blind_index(address) if address else ""
+    if sent_from:
+        since = timezone.now() - RATE_WINDOW
+        if Proposal.objects.filter(sent_from=sent_from, submitted_at__gte=since).count() >= RATE_LIMIT:
+            raise TooManyProposals(
+                "You have sent several proposals in the last hour. Wait an hour and try again, or email the "
+                f"programme team at {settings.CONTACT_EMAIL}."
+            )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                proposal = Proposal(
+                    reference=_next_reference(timezone.localdate().year),
+                    submission_key=submission_key,
+                    sent_from=sent_from,
+                    **{name: answers.get(name, "") for name in ANSWER_FIELDS},
+                )
+                proposal.full_clean()
+                proposal.save()
+                proposal.priorities.set(priorities)
+                audit.record(
+                    action=AuditAction.CREATED,
+                    obj=proposal,
+                    actor=None,
+                    actor_label=proposal.contact_email,
+                    changes={"reference": ["", proposal.reference], "status": ["", "new"]},
+                )
+                _email(
+                    proposal,
+                    to=proposal.contact_email,
+                    subject=f"We have your proposal {proposal.reference}",
+                    template="email/proposal_received.txt",
+                )
+                return proposal
+        except IntegrityError:
+            already = Proposal.objects.filter(submission_key=submission_key).first()
+            if already is not None:
+                return already  # the same form, sent twice at once
+            continue  # two proposals took the same reference number at once: take the next
+    raise IntakeError("Your proposal could not be saved. Please try again.")
+
+
+@transaction.atomic
+def draft_save(*, email: str, answers: dict[str, Any]) -> ProposalDraft:
+    token = secrets.token_urlsafe(32)
+    draft = ProposalDraft.objects.create(
+        token_hash=_hash(token), email=email, answers=answers, expires_at=timezone.now() + DRAFT_LIFETIME
+    )
+    path = reverse("intake:resume", kwargs={"token": token})
+    body = render_email("email/proposal_draft.txt", {"path": path, "draft": draft})
+    queue_email(to=email, subject="Your saved PINE proposal", body=body)
+    return draft
+
+
+def draft_load(*, token: str) -> ProposalDraft | None:
+    if not token or len(token) > 100:
+        return None
+    return ProposalDraft.objects.filter(token_hash=_hash(token), expires_at__gt=timezone.now()).first()
+
+
+# Triage
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _require_open(proposal: Proposal) -> None:
+    if proposal.status not in OPEN_STATUSES:
+        raise IntakeError(f"This proposal is {proposal.get_status_display().lower()}, so it cannot be changed.")
+
+
+def _set_status(proposal: Proposal, status: str, *, actor: User | None, reason: str = "") -> None:
+    before = proposal.status
+    proposal.status = status
+    fields = ["status"]
+    if status in {ProposalStatus.ACCEPTED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}:
+        proposal.decided_at = timezone.now()
+        fields.append("decided_at")
+    proposal.save(update_fields=fields)
+    changes: dict[str, Any] = {"status": [before, status]}
+    if reason:
+        changes["reason"] = ["", reason]
+    audit.record(action=AuditAction.CHANGED, obj=proposal, actor=actor, changes=changes)
+
+
+@transaction.atomic
+def proposal_assign(
+    *, actor: User, proposal: Proposal, practice_adviser: User | None, research_adviser: User | None, triage_notes: str
+) -> Proposal:
+    proposal = _lock(proposal)
+    before = audit.snapshot(proposal, ["practice_adviser", "research_adviser", "triage_notes"])
+    proposal.practice_adviser = practice_adviser
+    proposal.research_adviser = research_adviser
+    proposal.triage_notes = triage_notes.strip()
+    proposal.save(update_fields=["practice_adviser", "research_adviser", "triage_notes"])
+    changes = audit.diff(before, audit.snapshot(proposal, ["practice_adviser", "research_adviser", "triage_notes"]))
+    if changes:
+        audit.record(action=AuditAction.CHANGED, obj=proposal, actor=actor, changes=changes)
+    return proposal
+
+
+@transaction.atomic
+def proposal_request_information(*, actor: User, proposal: Proposal, question: str) -> InformationRequest:
+    proposal = _lock(proposal)
+    _require_open(proposal)
+    token = secrets.token_urlsafe(32)
+    request = InformationRequest.objects.create(
+        proposal=proposal, question=question.strip(), token_hash=_hash(token), asked_by=actor
+    )
+    _set_status(proposal, ProposalStatus.MORE_INFORMATION, actor=actor)
+    _email(
+        proposal,
+        to=proposal.contact_email,
+        subject=f"A question about your proposal {proposal.reference}",
+        template="email/proposal_question.txt",
+        context={"request": request, "path": reverse("intake:respond", kwargs={"token": token})},
+    )
+    return request
+
+
+def information_request_for_token(*, token: str) -> InformationRequest | None:
+    if not token or len(token) > 100:
+        return None
+    return InformationRequest.objects.select_related("proposal").filter(token_hash=_hash(token)).first()
+
+
+@transaction.atomic
+def information_answer(*, request: InformationRequest, answer: str) -> InformationRequest:
+    request = InformationRequest.objects.select_for_update().select_related("proposal").get(pk=request.pk)
+    if request.answered_at is not None:
+        raise IntakeError("This question has already been answered. Thank you.")
+    request.answer = answer.strip()
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer", "answered_at"])
+    proposal = _lock(request.proposal)
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=proposal,
+        actor=None,
+        actor_label=proposal.contact_email,
+        changes={"information": ["", "answered"]},
+    )
+    if proposal.status == ProposalStatus.MORE_INFORMATION:
+        _set_status(proposal, ProposalStatus.NEW, actor=None)
+    return request
+
+
+def decline_message(proposal: Proposal, reason: str = "") -> str:
+    """The editable starting text of a decline email."""
+    return render_email("email/proposal_declined.txt", {"proposal": proposal, "reason": reason}).strip()
+
+
+@transaction.atomic
+def proposal_decline(*, actor: User | None, proposal: Proposal, reason: str, message: str) -> Proposal:
+    proposal = _lock(proposal)
+    _require_open(proposal)
+    proposal.decline_reason = reason.strip()
+    proposal.save(update_fields=["decline_reason"])
+    _set_status(proposal, ProposalStatus.DECLINED, actor=actor, reason=proposal.decline_reason)
+    _email(proposal, to=proposal.contact_email, subject=f"Your proposal {proposal.reference}", body=message)
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
+    proposal = _lock(proposal)
+    _require_open(proposal)
+    _set_status(proposal, ProposalStatus.WITHDRAWN, actor=actor, reason=reason.strip())
+    for consultation in proposal.consultations.filter(status=ConsultationStatus.BOOKED):
+        _cancel(actor=actor, consultation=consultation)
+    return proposal
+
+
+# The initial consultation
+
+
+def _calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
+    proposal = consultation.proposal
+    people = [(proposal.contact_name, proposal.contact_email)]
+    people += [(a.full_name, a.email) for a in consultation.advisers.all()]
+    return meeting_calendar(
+        Meeting(
+            uid=consultation.calendar_uid,
+            sequence=consultation.calendar_sequence,
+            starts_at=consultation.starts_at,
+            ends_at=consultation.ends_at,
+            summary=f"PINE initial consultation: {proposal.intervention_name} ({proposal.organisation_name})",
+            description=f"Initial consultation about proposal {proposal.reference} with the PINE programme team.",
+            location=consultation.location,
+            attendees=people,
+        ),
+        cancelled=cancelled,
+    )
+
+
+def _send_invitations(consultation: Consultation, *, subject: str, cancelled: bool = False) -> None:
+    invitation = _calendar(consultation, cancelled=cancelled)
+    proposal = consultation.proposal
+    recipients = [(proposal.contact_name, proposal.contact_email)]
+    recipients += [(a.full_name, a.email) for a in consultation.advisers.filter(is_active=True)]
+    for name, email in recipients:
+        _email(
+            proposal,
+            to=email,
+            subject=subject,
+            template="email/consultation.txt",
+            context={"consultation": consultation, "name": name, "cancelled": cancelled},
+            attachments=[attachment(invitation, cancelled=cancelled)],
+        )
+
+
+@transaction.atomic
+def consultation_book(
+    *,
+    actor: User,
+    proposal: Proposal,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    location: str,
+    advisers: Iterable[User],
+) -> Consultation:
+    """Book the initial consultation, or move the one already booked (an update with the same UID)."""
+    proposal = _lock(proposal)
+    _require_open(proposal)
+    if starts_at <= timezone.now():
+        raise IntakeError("The consultation must be in the future.")
+    consultation = proposal.consultations.filter(status=ConsultationStatus.BOOKED).first()
+    moving = consultation is not None
+    if consultation is None:
+        consultation = Consultation(proposal=proposal)
+    else:
+        consultation.calendar_sequence += 1
+    consultation.starts_at = starts_at
+    consultation.duration_minutes = duration_minutes
+    consultation.location = location.strip()
+    consultation.save()
+    consultation.advisers.set(advisers)
+    audit.record(
+        action=AuditAction.CHANGED if moving else AuditAction.CREATED,
+        obj=proposal,
+        actor=actor,
+        changes={"consultation": ["", f"{timezone.localtime(starts_at):%d %B %Y %H:%M}, {location}"]},
+    )
+    if proposal.status != ProposalStatus.CONSULTATION_BOOKED:
+        _set_status(proposal, ProposalStatus.CONSULTATION_BOOKED, actor=actor)
+    verb = "Moved" if moving else "Booked"
+    _send_invitations(consultation, subject=f"{verb}: PINE initial consultation ({proposal.reference})")
+    return consultation
+
+
+def _cancel(*, actor: User, consultation: Consultation) -> None:
+    consultation.status = ConsultationStatus.CANCELLED
+    consultation.calendar_sequence += 1
+    consultation.save(update_fields=["status", "calendar_sequence"])
+    _send_invitations(
+        consultation,
+        subject=f"Cancelled: PINE initial consultation ({consultation.proposal.reference})",
+        cancelled=True,
+    )
+
+
+@transaction.atomic
+def consultation_cancel(*, actor: User, consultation: Consultation) -> Consultation:
+    consultation = Consultation.objects.select_for_update().select_related("proposal").get(pk=consultation.pk)
+    if consultation.status != ConsultationStatus.BOOKED:
+        raise IntakeError("Only a booked consultation can be cancelled.")
+    _cancel(actor=actor, consultation=consultation)
+    proposal = _lock(consultation.proposal)
+    audit.record(action=AuditAction.CHANGED, obj=proposal, actor=actor, changes={"consultation": ["", "cancelled"]})
+    if proposal.status == ProposalStatus.CONSULTATION_BOOKED:
+        _set_status(proposal, ProposalStatus.NEW, actor=actor)
+    return consultation
+
+
+@transaction.atomic
+def consultation_record(
+    *, actor: User, consultation: Consultation, notes: str, outcome: str, reasons: str
+) -> Consultation:
+    """Record the consultation. Accepting creates (or links) the organisation, creates the project with stage 1
+    completed, invites the contact as site lead and accepts the proposal, all in this one transaction."""
+    consultation = Consultation.objects.select_for_update().select_related("proposal").get(pk=consultation.pk)
+    if consultation.status != ConsultationStatus.BOOKED:
+        raise IntakeError("The outcome of this consultation has already been recorded, or it was cancelled.")
+    if outcome not in ConsultationOutcome.values:
+        raise IntakeError("Choose an outcome.")
+    if outcome != ConsultationOutcome.ACCEPT and not reasons.strip():
+        raise IntakeError("Say why, for the email to the proposer.")
+    proposal = _lock(consultation.proposal)
+    _require_open(proposal)
+    consultation.notes = notes.strip()
+    consultation.outcome = outcome
+    consultation.outcome_reasons = reasons.strip()
+    consultation.status = ConsultationStatus.HELD
+    consultation.recorded_by = actor
+    consultation.recorded_at = timezone.now()
+    consultation.save()
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=proposal,
+        actor=actor,
+        changes={"consultation": ["", "held"], "outcome": ["", outcome]},
+    )
+    if outcome == ConsultationOutcome.ACCEPT:
+        try:
+            _accept(actor=actor, proposal=proposal)
+        except ValidationError as problem:
+            # Raised inside the transaction: nothing of the acceptance is kept.
+            raise IntakeError(" ".join(problem.messages)) from problem
+    elif outcome == ConsultationOutcome.DECLINE:
+        proposal_decline(
+            actor=actor, proposal=proposal, reason=reasons, message=decline_message(proposal, reasons.strip())
+        )
+    else:
+        _set_status(proposal, ProposalStatus.MORE_INFORMATION, actor=actor, reason=reasons.strip())
+        _email(
+            proposal,
+            to=proposal.contact_email,
+            subject=f"Your proposal {proposal.reference}: next steps",
+            template="email/proposal_changes.txt",
+            context={"reasons": reasons.strip()},
+        )
+    return consultation
+
+
+def _accept(*, actor: User, proposal: Proposal) -> None:
+    organisation = (
+        proposal.organisation or Organisation.objects.filter(name__iexact=proposal.organisation_name.strip()).first()
+    )
+    if organisation is None:
+        organisation = accounts.organisation_create(
+            actor=actor,
+            name=proposal.organisation_name,
+            kind=proposal.organisation_kind,
+            region=proposal.organisation_region,
+        )
+    project = journey.project_create(
+        actor=actor,
+        organisation=organisation,
+        title=proposal.intervention_name,
+        intervention_summary=proposal.intervention_what,
+        priorities=proposal.priorities.all(),
+        practice_adviser=proposal.practice_adviser,
+        research_adviser=proposal.research_adviser,
+        initial_consultation_done=True,
+    )
+    proposal.organisation = organisation
+    proposal.project = project
+    proposal.save(update_fields=["organisation", "project"])
+    already = User.objects.filter(email__iexact=proposal.contact_email, memberships__organisation=organisation)
+    if not already.exists():
+        accounts.invitation_create(
+            actor=actor,
+            email=proposal.contact_email,
+            full_name=proposal.contact_name,
+            organisation=organisation,
+            site_role="site_lead",
+        )
+    _set_status(proposal, ProposalStatus.ACCEPTED, actor=actor)
+    _email(
+        proposal,
+        to=proposal.contact_email,
+        subject=f"Welcome to PINE: {proposal.intervention_name}",
+        template="email/proposal_accepted.txt",
+        context={"project": project},
+    )
+
+
+@transaction.atomic
+def priority_save(*, actor: User, priority: Any, name: str, description: str, order: int, active: bool) -> Any:
+    from pine.programme.models import Priority
+
+    if Priority.objects.filter(name__iexact=name.strip()).exclude(pk=getattr(priority, "pk", None)).exists():
+        raise ValidationError("A priority with this name already exists")
+    created = priority is None
+    priority = priority or Priority()
+    before = {} if created else audit.snapshot(priority)
+    priority.name, priority.description, priority.order, priority.active = (
+        name.strip(),
+        description.strip(),
+        order,
+        active,
+    )
+    priority.full_clean()
+    priority.save()
+    audit.record(
+        action=AuditAction.CREATED if created else AuditAction.CHANGED,
+        obj=priority,
+        actor=actor,
+        changes=audit.diff(before, audit.snapshot(priority)),
+    )
+    return priority
