@@ -160,6 +160,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "research_adviser": 404,
         "other_adviser": 404,
     },
+    "intake:decline-template": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "intake:priorities": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "intake:priority-create": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "intake:priority-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},

@@ -30,6 +30,7 @@ def programme_home(*, user: Any) -> dict[str, Any]:
             distinct=True,
         ),
     ).order_by("name")
+    from pine.intake import selectors as intake
     from pine.journey import selectors as journey
 
     context = {
@@ -39,6 +40,8 @@ def programme_home(*, user: Any) -> dict[str, Any]:
         "my_actions": journey.person_open_actions(user=user),
     }
     context |= journey.programme_dashboard(projects=policy.visible_projects(user))
+    context |= intake.staff_home(user=user)
+    context["may_triage"] = policy.can(user, policy.Action.TRIAGE)
     return context
 
 

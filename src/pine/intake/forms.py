@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import string
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from pine.accounts.forms import PHONE_VALIDATOR
 from pine.accounts.models import OrganisationKind, Region, User
 from pine.core.forms import GovukDateField, GovukForm, GovukTimeField
-from pine.intake.models import ConsultationOutcome, InterventionStage, ProposalStatus
+from pine.intake.models import ConsultationOutcome, DeclineTemplate, InterventionStage, ProposalStatus
 from pine.journey.forms import DURATIONS, TIME_INVALID, _future
 from pine.programme.models import Priority
 
@@ -50,7 +51,13 @@ def _choice(label: str, choices: Any, message: str, hint: str = "") -> forms.Cho
     )
 
 
-class OrganisationStep(GovukForm):
+class QuestionPage(GovukForm):
+    """One page of the proposal form, with its heading."""
+
+    title: ClassVar[str] = ""
+
+
+class OrganisationStep(QuestionPage):
     title = "About your organisation"
     organisation_name = _text("Organisation name", required_message="Enter your organisation's name", max_length=200)
     organisation_kind = _choice("Type of organisation", OrganisationKind.choices, "Select the type of organisation")
@@ -61,7 +68,7 @@ class OrganisationStep(GovukForm):
     )
 
 
-class ContactStep(GovukForm):
+class ContactStep(QuestionPage):
     title = "Who should we contact?"
     contact_name = _text("Full name", required_message="Enter the contact's full name", max_length=150)
     contact_role = _text("Job title or role", required_message="Enter the contact's job title or role", max_length=150)
@@ -86,7 +93,7 @@ class ContactStep(GovukForm):
     )
 
 
-class InterventionStep(GovukForm):
+class InterventionStep(QuestionPage):
     title = "About the new way of working"
     intervention_name = _text(
         "What do you call it?",
@@ -123,7 +130,7 @@ class InterventionStep(GovukForm):
     )
 
 
-class PrioritiesStep(GovukForm):
+class PrioritiesStep(QuestionPage):
     title = "The programme's priorities"
     priorities = forms.ModelMultipleChoiceField(
         label="Which of the programme's priorities does it relate to?",
@@ -152,7 +159,7 @@ class PrioritiesStep(GovukForm):
     )
 
 
-class EvaluationStep(GovukForm):
+class EvaluationStep(QuestionPage):
     title = "What you want to find out"
     want_to_find_out = _text(
         "What do you want to find out?",
@@ -198,7 +205,7 @@ class EvaluationStep(GovukForm):
         return value
 
 
-STEPS: list[tuple[str, type[GovukForm]]] = [
+STEPS: list[tuple[str, type[QuestionPage]]] = [
     ("organisation", OrganisationStep),
     ("contact", ContactStep),
     ("intervention", InterventionStep),
@@ -407,3 +414,30 @@ class PublicFilterForm(GovukForm):
         choices=[("", "Any region"), *Region.choices],
         error_messages={"invalid_choice": "Select a region from the list"},
     )
+
+
+class DeclineTemplateForm(GovukForm):
+    body = _text(
+        "Decline email",
+        required_message="Enter the text of the decline email",
+        max_length=10000,
+        rows=16,
+        hint="You can use "
+        + ", ".join(f"${name} ({meaning})" for name, meaning in DeclineTemplate.PLACEHOLDERS.items()),
+        name_for_length="The email",
+    )
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        try:
+            names = {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(body)}
+        except ValueError:
+            names = set()
+        unknown = sorted(n for n in names if n and n not in DeclineTemplate.PLACEHOLDERS)
+        if unknown:
+            raise forms.ValidationError(
+                f"${unknown[0]} is not a placeholder PINE knows. Use one of "
+                + ", ".join(f"${n}" for n in DeclineTemplate.PLACEHOLDERS)
+                + ", or write $$ for a dollar sign"
+            )
+        return body

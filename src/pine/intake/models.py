@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -97,16 +99,23 @@ class Proposal(models.Model):
 
 
 class ProposalDraft(models.Model):
-    """Answers saved part-way through the form, reopened from a link emailed to the contact."""
+    """Answers saved part-way through the form, reopened from a link emailed to the contact.
+
+    The answers (which may hold a phone number) are encrypted at rest, and drafts are deleted once expired.
+    """
 
     token_hash = models.CharField(max_length=64, unique=True)
     email = models.EmailField(max_length=254)
-    answers = models.JSONField(default=dict)
+    sealed_answers = EncryptedTextField("saved answers, as encrypted JSON")
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:
         return f"Saved proposal for {self.email}"
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return json.loads(self.sealed_answers) if self.sealed_answers else {}
 
 
 class InformationRequest(models.Model):
@@ -184,3 +193,26 @@ class Consultation(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class DeclineTemplate(models.Model):
+    """The programme's standard wording for declining a proposal, edited by the programme manager.
+
+    Placeholders use `$name` (Python's string.Template), never the template language, so nothing typed here can
+    run code or read other data. Each decline starts from this text and can still be changed before sending.
+    """
+
+    PLACEHOLDERS = {
+        "contact_name": "the contact's name",
+        "reference": "the proposal's reference, like PINE-2026-0042",
+        "intervention_name": "what the organisation calls its intervention",
+        "organisation_name": "the organisation's name",
+        "reason": "the reason you give when declining",
+    }
+
+    body = models.TextField(max_length=10000)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return "Decline email template"

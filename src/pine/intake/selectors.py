@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from pine.core import policy
 from pine.core.models import AuditEvent
-from pine.intake.models import Consultation, ConsultationStatus, Proposal, ProposalStatus
+from pine.intake.models import OPEN_STATUSES, Consultation, ConsultationStatus, Proposal, ProposalStatus
 from pine.journey.models import Project
 from pine.programme.models import Priority
 
@@ -164,3 +165,23 @@ def supported_projects(*, priority: Any = None, region: str = "") -> QuerySet[Pr
     if region:
         projects = projects.filter(organisation__region=region)
     return projects.prefetch_related("priorities").order_by("organisation__name", "title")
+
+
+def staff_home(*, user: Any) -> dict[str, Any]:
+    """What a programme person's home page says about proposals: the manager's queue, everyone's consultations."""
+    visible = policy.visible_proposals(user)
+    counts = dict(
+        visible.filter(status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        "new_proposals": counts.get(ProposalStatus.NEW, 0),
+        "open_proposals": sum(counts.values()),
+        "upcoming_consultations": Consultation.objects.filter(
+            status=ConsultationStatus.BOOKED, starts_at__gte=timezone.now(), proposal__in=visible
+        )
+        .select_related("proposal")
+        .order_by("starts_at")[:10],
+    }

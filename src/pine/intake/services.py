@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import re
 import secrets
+import string
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +29,7 @@ from pine.intake.models import (
     Consultation,
     ConsultationOutcome,
     ConsultationStatus,
+    DeclineTemplate,
     InformationRequest,
     Proposal,
     ProposalDraft,
@@ -32,8 +37,11 @@ from pine.intake.models import (
     SentEmail,
 )
 from pine.journey import services as journey
+from pine.journey.models import ProjectStage
+from pine.programme.models import Priority
 
 DRAFT_LIFETIME = dt.timedelta(days=30)
+DEFAULT_DECLINE = Path(__file__).resolve().parent / "decline_email.txt"
 RATE_LIMIT = 5  # proposals from one address
 RATE_WINDOW = dt.timedelta(hours=1)
 ANSWER_FIELDS = [
@@ -149,9 +157,14 @@ def proposal_submit(
 
 @transaction.atomic
 def draft_save(*, email: str, answers: dict[str, Any]) -> ProposalDraft:
+    """Keep the answers so far and email a link to them. Expired drafts are deleted here, as new ones come in."""
+    ProposalDraft.objects.filter(expires_at__lte=timezone.now()).delete()
     token = secrets.token_urlsafe(32)
     draft = ProposalDraft.objects.create(
-        token_hash=_hash(token), email=email, answers=answers, expires_at=timezone.now() + DRAFT_LIFETIME
+        token_hash=_hash(token),
+        email=email,
+        sealed_answers=json.dumps(answers),
+        expires_at=timezone.now() + DRAFT_LIFETIME,
     )
     path = reverse("intake:resume", kwargs={"token": token})
     body = render_email("email/proposal_draft.txt", {"path": path, "draft": draft})
@@ -253,9 +266,34 @@ def information_answer(*, request: InformationRequest, answer: str) -> Informati
     return request
 
 
+def decline_template() -> str:
+    """The programme's decline wording: the manager's version if saved, otherwise PINE's default."""
+    saved = DeclineTemplate.objects.order_by("-updated_at").values_list("body", flat=True).first()
+    return saved if saved is not None else DEFAULT_DECLINE.read_text(encoding="utf-8")
+
+
 def decline_message(proposal: Proposal, reason: str = "") -> str:
-    """The editable starting text of a decline email."""
-    return render_email("email/proposal_declined.txt", {"proposal": proposal, "reason": reason}).strip()
+    """The starting text of a decline email: the template with this proposal's details filled in."""
+    text = string.Template(decline_template()).safe_substitute(
+        contact_name=proposal.contact_name,
+        reference=proposal.reference,
+        intervention_name=proposal.intervention_name,
+        organisation_name=proposal.organisation_name,
+        reason=reason.strip(),
+    )
+    return re.sub(r"\n{3,}", "\n\n", text).strip()  # an empty reason leaves no gap
+
+
+@transaction.atomic
+def decline_template_save(*, actor: User, body: str) -> DeclineTemplate:
+    before = decline_template()
+    template = DeclineTemplate.objects.order_by("-updated_at").first() or DeclineTemplate()
+    template.body = body.strip() + "\n"
+    template.updated_by = actor
+    template.full_clean()
+    template.save()
+    audit.record(action=AuditAction.CHANGED, obj=template, actor=actor, changes={"body": [before, template.body]})
+    return template
 
 
 @transaction.atomic
@@ -410,7 +448,7 @@ def consultation_record(
     )
     if outcome == ConsultationOutcome.ACCEPT:
         try:
-            _accept(actor=actor, proposal=proposal)
+            _accept(actor=actor, proposal=proposal, notes=consultation.notes)
         except ValidationError as problem:
             # Raised inside the transaction: nothing of the acceptance is kept.
             raise IntakeError(" ".join(problem.messages)) from problem
@@ -430,7 +468,7 @@ def consultation_record(
     return consultation
 
 
-def _accept(*, actor: User, proposal: Proposal) -> None:
+def _accept(*, actor: User, proposal: Proposal, notes: str) -> None:
     organisation = (
         proposal.organisation or Organisation.objects.filter(name__iexact=proposal.organisation_name.strip()).first()
     )
@@ -450,6 +488,10 @@ def _accept(*, actor: User, proposal: Proposal) -> None:
         practice_adviser=proposal.practice_adviser,
         research_adviser=proposal.research_adviser,
         initial_consultation_done=True,
+    )
+    # Stage 1's record is what the consultation agreed, so the workspace starts from it.
+    ProjectStage.objects.filter(project=project, number=1).update(
+        summary=f"Agreed at the initial consultation ({proposal.reference}): {notes}"
     )
     proposal.organisation = organisation
     proposal.project = project
@@ -474,10 +516,13 @@ def _accept(*, actor: User, proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def priority_save(*, actor: User, priority: Any, name: str, description: str, order: int, active: bool) -> Any:
-    from pine.programme.models import Priority
-
-    if Priority.objects.filter(name__iexact=name.strip()).exclude(pk=getattr(priority, "pk", None)).exists():
+def priority_save(
+    *, actor: User, priority: Priority | None, name: str, description: str, order: int, active: bool
+) -> Priority:
+    same_name = Priority.objects.filter(name__iexact=name.strip())
+    if priority is not None:
+        same_name = same_name.exclude(pk=priority.pk)
+    if same_name.exists():
         raise ValidationError("A priority with this name already exists")
     created = priority is None
     priority = priority or Priority()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("team/proposals/<int:pk>/consultation/", views.consultation_book, name="consultation"),
     path("team/proposals/<int:pk>/consultation/cancel/", views.consultation_cancel, name="consultation-cancel"),
     path("team/proposals/<int:pk>/consultation/outcome/", views.consultation_record, name="consultation-outcome"),
+    path("team/proposals/decline-email/", views.decline_template_edit, name="decline-template"),
     path("team/priorities/", views.priority_list, name="priorities"),
     path("team/priorities/new/", views.priority_edit, name="priority-create"),
     path("team/priorities/<int:pk>/", views.priority_edit, name="priority-edit"),

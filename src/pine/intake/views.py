@@ -25,6 +25,7 @@ from pine.intake.forms import (
     AnswerForm,
     ConsultationForm,
     DeclineForm,
+    DeclineTemplateForm,
     OutcomeForm,
     PriorityForm,
     PublicFilterForm,
@@ -340,6 +341,8 @@ def _form_page(
     request: AuthenticatedRequest,
     pk: int,
     *,
+    title: str,
+    intro: str,
     form_class: Any,
     template: str,
     save: Any,
@@ -357,7 +360,7 @@ def _form_page(
         else:
             messages.success(request, success)
             return redirect(proposal)
-    return render(request, template, {"form": form, "proposal": proposal})
+    return render(request, template, {"form": form, "proposal": proposal, "title": title, "intro": intro})
 
 
 @policy.requires(Action.TRIAGE)
@@ -374,6 +377,11 @@ def proposal_triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         },
         save=lambda p, f: services.proposal_assign(actor=request.user, proposal=p, **f.cleaned_data),
         success="Advisers and notes saved",
+        title="Assign advisers and add notes",
+        intro=(
+            "The advisers you assign can see this proposal and hold its initial consultation. Notes are for the "
+            "programme team only."
+        ),
     )
 
 
@@ -388,6 +396,11 @@ def proposal_question(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             actor=request.user, proposal=p, question=f.cleaned_data["question"]
         ),
         success="The question has been emailed to the contact",
+        title="Ask for more information",
+        intro=(
+            "The contact gets your question by email, with a link to a page where they can answer it. The "
+            "proposal shows as waiting for more information until they do."
+        ),
     )
 
 
@@ -401,6 +414,11 @@ def proposal_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         initial=lambda p: {"message": services.decline_message(p)},
         save=lambda p, f: services.proposal_decline(actor=request.user, proposal=p, **f.cleaned_data),
         success="The proposal is declined and the contact has been emailed",
+        title="Decline the proposal",
+        intro=(
+            "The email starts from the programme's decline template. Change it as you need: it is sent exactly as"
+            " shown, and a copy is kept on the proposal."
+        ),
     )
 
 
@@ -413,6 +431,11 @@ def proposal_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         template="intake/form_page.html",
         save=lambda p, f: services.proposal_withdraw(actor=request.user, proposal=p, **f.cleaned_data),
         success="The proposal is marked as withdrawn",
+        title="Mark the proposal as withdrawn",
+        intro=(
+            "Use this when the organisation tells you it no longer wants to go ahead. A booked consultation is "
+            "cancelled and everyone attending is told."
+        ),
     )
 
 
@@ -450,6 +473,11 @@ def consultation_book(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         initial=initial,
         save=save,
         success="The consultation is booked and everyone has a calendar invitation",
+        title="Book the initial consultation",
+        intro=(
+            "Everyone attending gets an email with a calendar invitation. If a consultation is already booked, "
+            "this moves it and sends everyone an update."
+        ),
     )
 
 
@@ -481,8 +509,24 @@ def consultation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         template="intake/form_page.html",
         save=save,
         success="The consultation's outcome is recorded",
+        title="Record the consultation's outcome",
+        intro=(
+            "Accepting creates the project (and the organisation, if it is new to PINE), completes stage 1 with "
+            "your notes and invites the contact as site lead. Asking for changes or declining emails your reasons"
+            " to the contact."
+        ),
         action=Action.RECORD_CONSULTATION,
     )
+
+
+@policy.requires(Action.TRIAGE)
+def decline_template_edit(request: AuthenticatedRequest) -> HttpResponse:
+    form = DeclineTemplateForm(posted(request), initial={"body": services.decline_template()})
+    if request.method == "POST" and form.is_valid():
+        services.decline_template_save(actor=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "The decline email has been saved. New declines start from it.")
+        return redirect("intake:decline-template")
+    return render(request, "intake/decline_template.html", {"form": form})
 
 
 # Priorities

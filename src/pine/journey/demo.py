@@ -64,7 +64,7 @@ def _decide(
 
 @transaction.atomic
 def load_journey_demo() -> None:
-    if Project.objects.exists():
+    if Checkpoint.objects.exists():  # the journeys are there already
         return
     ensure_priorities()
     manager = _user("manager@pine.example")
@@ -74,7 +74,10 @@ def load_journey_demo() -> None:
 
     # London Borough of Hartwell: collecting data, after four checkpoints (one asked for revisions).
     lead, member = _user("lead@hartwell.example"), _user("member@hartwell.example")
-    hartwell = services.project_create(
+    # Its project was created when the intake demo accepted its proposal; without intake, it is made here.
+    hartwell = Project.objects.filter(
+        organisation__name="London Borough of Hartwell"
+    ).first() or services.project_create(
         actor=manager,
         organisation=Organisation.objects.get(name="London Borough of Hartwell"),
         title="Thematic practice weeks",

@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from pine.accounts.demo import DEMO_PASSWORD, load_demo
+from pine.intake.demo import load_intake_demo
 from pine.journey.demo import load_journey_demo
 
 
@@ -15,8 +17,11 @@ class Command(BaseCommand):
         if settings.PINE_ENV == "production":
             raise CommandError("Demo data is only for PINE_ENV=development: it has public passwords.")
         # The demo's invitation email is kept in memory rather than printed among the sign-ins.
+        # Each demo email is a task; their log lines would bury the sign-ins printed below.
+        logging.getLogger("django_tasks").setLevel(logging.WARNING)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             rows = load_demo()
+            load_intake_demo()
             load_journey_demo()
         width = max(len(r.email) for r in rows)
         self.stdout.write(f"\nDemo sign-ins (every password: {DEMO_PASSWORD})\n")
