@@ -46,6 +46,7 @@ class StageTask:
     status: Callable[[StageState], TaskStatus]
     url: Callable[[ProjectStage], str]
     agenda: Callable[[StageState], list[str]] = lambda state: []
+    order: int = 50  # place in the stage's task list: guidance first (10), summary (80) and checkpoint (90) last
 
 
 _REGISTRY: list[StageTask] = []
@@ -58,8 +59,26 @@ def register(task: StageTask) -> StageTask:
     return task
 
 
+# Proceed hooks: other parts of PINE act on a stage's *proceed* decision without the journey knowing them (the
+# stage 2 decision approves a theory of change version; the stage 3 decision registers the evaluation plan).
+# A hook is called as `hook(decision=..., actor=...)` inside the decision's transaction: if it raises, no
+# decision is recorded.
+ProceedHook = Callable[..., object]
+_PROCEED_HOOKS: list[tuple[int, ProceedHook]] = []
+
+
+def on_proceed(stage: int, hook: ProceedHook) -> ProceedHook:
+    if (stage, hook) not in _PROCEED_HOOKS:
+        _PROCEED_HOOKS.append((stage, hook))
+    return hook
+
+
+def proceed_hooks(stage_number: int) -> list[ProceedHook]:
+    return [hook for stage, hook in _PROCEED_HOOKS if stage == stage_number]
+
+
 def tasks_for(stage_number: int) -> list[StageTask]:
-    return [task for task in _REGISTRY if task.stage == stage_number]
+    return sorted((task for task in _REGISTRY if task.stage == stage_number), key=lambda task: task.order)
 
 
 def task_status(task: StageTask, state: StageState) -> TaskStatus:
@@ -105,14 +124,34 @@ def _guidance_url(stage: ProjectStage) -> str:
 
 for _definition in STAGES:
     register(
-        StageTask(_definition.number, "guidance", "Read the guidance for this stage", _guidance_status, _guidance_url)
+        StageTask(
+            _definition.number,
+            "guidance",
+            "Read the guidance for this stage",
+            _guidance_status,
+            _guidance_url,
+            order=10,
+        )
     )
     if _definition.has_checkpoint:
         register(
             StageTask(
-                _definition.number, "summary", "Record what you produced", _summary_status, _stage_url, _summary_agenda
+                _definition.number,
+                "summary",
+                "Record what you produced",
+                _summary_status,
+                _stage_url,
+                _summary_agenda,
+                order=80,
             )
         )
         register(
-            StageTask(_definition.number, "checkpoint", "Hold the checkpoint meeting", _checkpoint_status, _stage_url)
+            StageTask(
+                _definition.number,
+                "checkpoint",
+                "Hold the checkpoint meeting",
+                _checkpoint_status,
+                _stage_url,
+                order=90,
+            )
         )

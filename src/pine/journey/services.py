@@ -14,7 +14,7 @@ from pine.core import audit
 from pine.core.calendar import attachment
 from pine.core.models import AuditAction
 from pine.core.notify import send_email
-from pine.journey import gates
+from pine.journey import gates, registry
 from pine.journey.calendar import checkpoint_calendar
 from pine.journey.models import (
     Action,
@@ -442,6 +442,8 @@ def _decide(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) 
             following.opened_at = now
             following.save(update_fields=["status", "opened_at"])
             project.current_stage = following.number
+        for hook in registry.proceed_hooks(stage.number):
+            hook(decision=decision, actor=actor)
     else:
         stage.status = StageStatus.OPEN
         stage.save(update_fields=["status"])
