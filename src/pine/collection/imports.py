@@ -1,0 +1,419 @@
+"""Imports: upload a file, say what its columns are, check every row, then store everything or nothing.
+
+The uploaded file is kept encrypted (with the identifying-data keys) only until it is imported or discarded.
+Files with more than `BACKGROUND_ROWS` rows are checked and stored by a background task; the page shows its
+progress. Storing always checks the rows again, inside one transaction: a problem or a failure on the last row
+stores nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from pine.accounts.models import User
+from pine.collection import validation
+from pine.collection.answer_forms import shown
+from pine.collection.files import FileRefused, Table, read
+from pine.collection.models import (
+    Consent,
+    ImportBatch,
+    ImportMapping,
+    ImportStatus,
+    Instrument,
+    Participant,
+    Response,
+    ResponseSource,
+    ResponseStatus,
+    Wave,
+)
+from pine.collection.services import CollectionError, new_pseudonyms
+from pine.core import audit, crypto
+from pine.core.models import AuditAction
+from pine.journey import gates
+from pine.journey.models import Project
+
+logger = logging.getLogger(__name__)
+BACKGROUND_ROWS = 2000
+PREVIEW_ROWS = 10
+INSERT_BATCH = 2000
+EDITABLE = {ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.PROBLEMS, ImportStatus.FAILED}
+
+
+def _require_gate(project: Project) -> None:
+    try:
+        gates.require(project, gates.Gate.COLLECT_DATA)
+    except gates.GateClosed as closed:
+        raise CollectionError(str(closed)) from closed
+
+
+def headers_key(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(h.casefold() for h in headers).encode("utf-8")).hexdigest()
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+SYNONYMS = {
+    validation.PARTICIPANT: {"participant", "pseudonym", "participantid", "pid", "id", "respondent", "respondentid"},
+    validation.CASE_NUMBER: {"casenumber", "caseno", "caseref", "casereference", "caseid", "personid", "clientid"},
+    validation.WAVE: {"wave", "timepoint", "time", "occasion", "survey"},
+    validation.GROUP: {"group", "arm", "condition", "allocation"},
+    validation.CLUSTER: {"team", "cluster", "site", "locality", "service"},
+}
+
+
+def suggest_mapping(*, headers: list[str], instrument: Instrument | None) -> dict[str, str]:
+    """A first guess at each column from its heading: the person checks and changes it."""
+    items = list(instrument.items.all()) if instrument is not None else []
+    by_code = {_normal(i.code): i.code for i in items}
+    by_text = {_normal(i.text): i.code for i in items}
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for header in headers:
+        normal = _normal(header)
+        target = ""
+        for name, words in SYNONYMS.items():
+            if normal in words and name not in used:
+                target = name
+        code = by_code.get(normal) or by_text.get(normal)
+        if not target and code:
+            target = f"item:{code}"
+        if target:
+            used.add(target)
+        mapping[header] = target
+    return mapping
+
+
+def _store_file(data: bytes) -> str:
+    return default_storage.save(f"collection-imports/{uuid.uuid4().hex}.bin", ContentFile(crypto.encrypt_bytes(data)))
+
+
+def load_table(batch: ImportBatch) -> Table:
+    if not batch.stored_name or not default_storage.exists(batch.stored_name):
+        raise CollectionError("The uploaded file is no longer kept. Upload it again.")
+    with default_storage.open(batch.stored_name, "rb") as handle:
+        data = crypto.decrypt_bytes(handle.read())
+    return read(data, filename=f"upload.{batch.file_format}", max_bytes=settings.PINE_UPLOAD_MAX_BYTES)
+
+
+def _delete_file(name: str) -> None:
+    if name and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def batch_upload(*, actor: User, project: Project, filename: str, data: bytes) -> ImportBatch:
+    """Read and keep an uploaded file (encrypted) for the person to say what its columns are."""
+    _require_gate(project)
+    table = read(data, filename=filename, max_bytes=settings.PINE_UPLOAD_MAX_BYTES)
+    digest = hashlib.sha256(data).hexdigest()
+    done = ImportBatch.objects.filter(project=project, sha256=digest, status=ImportStatus.COMMITTED).first()
+    if done is not None:
+        when = timezone.localtime(done.committed_at or done.uploaded_at)
+        raise CollectionError(
+            f"This file was already imported on {when:%-d %B %Y at %H:%M}. Importing it again would store the same "
+            "answers twice. If it has new rows, upload a file with only those."
+        )
+    saved = ImportMapping.objects.filter(project=project, headers_key=headers_key(table.headers)).first()
+    instrument = project.instruments.order_by("-created_at").first()
+    batch = ImportBatch(
+        project=project,
+        uploaded_by=actor,
+        filename=filename[-200:],
+        file_format=table.file_format,
+        size=len(data),
+        sha256=digest,
+        headers=table.headers,
+        row_count=len(table.rows),
+        instrument=instrument,
+        mapping=saved.mapping if saved else suggest_mapping(headers=table.headers, instrument=instrument),
+        missing_codes=saved.missing_codes if saved else ["N/A", "NA", "-99", "missing"],
+    )
+    batch.stored_name = _store_file(data)
+    batch.save()
+    audit.record(
+        action=AuditAction.CREATED,
+        obj=batch,
+        actor=actor,
+        changes={"file": ["", f"{table.file_format.upper()}, {len(table.rows)} rows"]},
+    )
+    return batch
+
+
+def _plan(batch: ImportBatch) -> validation.Plan:
+    if batch.instrument is None:
+        raise CollectionError("Choose the questionnaire the answers belong to")
+    return validation.make_plan(
+        instrument=Instrument.objects.prefetch_related("items").get(pk=batch.instrument.pk),
+        headers=batch.headers,
+        mapping=batch.mapping,
+        wave=batch.wave,
+        missing_codes=batch.missing_codes,
+        create_participants=batch.create_participants,
+    )
+
+
+@transaction.atomic
+def batch_configure(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    instrument: Instrument,
+    wave: Wave | None,
+    mapping: dict[str, str],
+    missing_codes: list[str],
+    create_participants: bool,
+) -> ImportBatch:
+    """Save what the columns are (and remember it for files with the same headings), then check the rows."""
+    if batch.status not in EDITABLE:
+        raise CollectionError("This import can no longer change")
+    if instrument.project_id != batch.project_id or (wave is not None and wave.project_id != batch.project_id):
+        raise CollectionError("Choose a questionnaire and a wave of this project")
+    batch.instrument, batch.wave = instrument, wave
+    batch.mapping = {h: mapping.get(h, "") for h in batch.headers}
+    batch.missing_codes = [m.strip() for m in missing_codes if m.strip()][:50]
+    batch.create_participants = create_participants
+    problems = validation.plan_problems(_plan(batch))
+    if problems:
+        raise CollectionError(" ".join(problems))
+    batch.status = ImportStatus.VALIDATING
+    batch.rows_done = 0
+    batch.save()
+    ImportMapping.objects.update_or_create(
+        project_id=batch.project_id,
+        headers_key=headers_key(batch.headers),
+        defaults={"mapping": batch.mapping, "missing_codes": batch.missing_codes, "saved_at": timezone.now()},
+    )
+    audit.record(action=AuditAction.CHANGED, obj=batch, actor=actor, changes={"columns": ["", "chosen"]})
+    if batch.row_count > BACKGROUND_ROWS:
+        # With the database backend the task row commits with this transaction, so no worker sees it early.
+        check_import.enqueue(batch_id=batch.pk)
+    else:
+        batch_check(batch=batch)
+    return batch
+
+
+def _progress(batch: ImportBatch) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+
+    return report
+
+
+def _preview(result: validation.Checked, plan: validation.Plan) -> dict[str, Any]:
+    items = [(h, plan.items[t[5:]]) for _, h, t in plan.columns if t.startswith("item:")]
+    waves = {w.pk: w.name for w in plan.waves.values()}
+    pseudonyms = dict(
+        Participant.objects.filter(pk__in=[r.participant_id for r in result.rows[:PREVIEW_ROWS]]).values_list(
+            "pk", "pseudonym"
+        )
+    )
+    rows = []
+    for row in result.rows[:PREVIEW_ROWS]:
+        who = pseudonyms.get(row.participant_id or 0, "New participant")
+        rows.append(
+            [
+                row.number,
+                who,
+                waves.get(row.wave_id, ""),
+                row.group or "",
+                *(shown(i, row.answers.get(i.code)) for _, i in items),
+            ]
+        )
+    return {
+        "columns": ["Row", "Participant", "Wave", "Group", *(i.code for _, i in items)],
+        "rows": rows,
+        "ready": len(result.rows),
+    }
+
+
+def batch_check(*, batch: ImportBatch) -> ImportBatch:
+    """Check every row and keep the report and a preview. Nothing is stored."""
+    try:
+        plan = _plan(batch)
+        table = load_table(batch)
+        result = validation.validate(table.rows, plan, progress=_progress(batch))
+    except (FileRefused, CollectionError) as problem:
+        batch.status, batch.message = ImportStatus.FAILED, str(problem)
+        batch.save(update_fields=["status", "message"])
+        return batch
+    batch.problems = [p.as_dict() for p in result.problems]
+    batch.problem_count = result.problem_count
+    batch.preview = _preview(result, plan)
+    batch.rows_done = batch.row_count
+    batch.message = f"{len(result.rows)} rows ready to import" + (
+        f"; {result.blank_rows} blank rows skipped" if result.blank_rows else ""
+    )
+    batch.status = ImportStatus.PROBLEMS if result.problem_count else ImportStatus.CHECKED
+    batch.save(update_fields=["problems", "problem_count", "preview", "rows_done", "message", "status"])
+    return batch
+
+
+@task()
+def check_import(*, batch_id: int) -> None:
+    batch = ImportBatch.objects.select_related("wave", "project").get(pk=batch_id)
+    if batch.status == ImportStatus.VALIDATING:
+        batch_check(batch=batch)
+
+
+def store_rows(
+    *,
+    rows: list[validation.Row],
+    plan: validation.Plan,
+    source: str,
+    batch: ImportBatch | None = None,
+    actor: Any = None,
+    actor_label: str = "",
+) -> tuple[int, int]:
+    """Write checked rows: new participants first, then one response per row. Call inside a transaction."""
+    new = {r.new_case_hash: r for r in rows if r.participant_id is None and r.new_case_hash}
+    created: dict[str, int] = {}
+    if new:
+        people = []
+        for pseudonym, (case_hash, row) in zip(new_pseudonyms(len(new)), new.items(), strict=True):
+            people.append(
+                Participant(
+                    project_id=plan.project_id,
+                    pseudonym=pseudonym,
+                    group=row.group,
+                    cluster=row.cluster,
+                    consent=Consent.NOT_ASKED,
+                    case_number=row.new_case_number,
+                    case_number_hash=case_hash,
+                )
+            )
+        Participant.objects.bulk_create(people, batch_size=INSERT_BATCH)
+        created = dict(
+            Participant.objects.filter(project_id=plan.project_id, case_number_hash__in=list(new)).values_list(
+                "case_number_hash", "pk"
+            )
+        )
+    # A group or team given in the file fills in one PINE did not have yet (it never overwrites one).
+    for field in ("group", "cluster"):
+        by_value: dict[str, list[int]] = {}
+        for row in rows:
+            if row.participant_id and getattr(row, field):
+                by_value.setdefault(getattr(row, field), []).append(row.participant_id)
+        for value, ids in by_value.items():
+            for start in range(0, len(ids), 900):
+                Participant.objects.filter(pk__in=ids[start : start + 900], **{field: ""}).update(**{field: value})
+    now = timezone.now()
+    responses = [
+        Response(
+            wave_id=row.wave_id,
+            instrument=plan.instrument,
+            participant_id=row.participant_id or created[row.new_case_hash],
+            import_batch=batch,
+            source=source,
+            status=ResponseStatus.SUBMITTED,
+            answers=row.answers,
+            started_at=now,
+            submitted_at=now,
+        )
+        for row in rows
+    ]
+    for start in range(0, len(responses), INSERT_BATCH):
+        Response.objects.bulk_create(responses[start : start + INSERT_BATCH])
+    audit.record(
+        action=AuditAction.CREATED,
+        obj=batch or plan.instrument,
+        actor=actor,
+        actor_label=actor_label,
+        changes={"responses": [0, len(responses)], "participants": [0, len(new)]},
+    )
+    return len(responses), len(new)
+
+
+def batch_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Import the checked rows (in the background for a large file)."""
+    _require_gate(batch.project)
+    if batch.status != ImportStatus.CHECKED:
+        raise CollectionError("Check the file and fix its problems before importing it")
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.COMMITTING, rows_done=0
+    )
+    if not updated:  # someone pressed Import twice
+        batch.refresh_from_db()
+        return batch
+    if batch.row_count > BACKGROUND_ROWS:
+        commit_import.enqueue(batch_id=batch.pk, actor_id=actor.pk)
+    else:
+        _commit(batch_id=batch.pk, actor=actor)
+    batch.refresh_from_db()
+    return batch
+
+
+def _commit(*, batch_id: int, actor: Any) -> None:
+    batch = ImportBatch.objects.select_related("project", "wave").get(pk=batch_id)
+    try:
+        plan = _plan(batch)
+        table = load_table(batch)
+        result = validation.validate(table.rows, plan, progress=_progress(batch))
+        if result.problem_count:
+            batch.problems = [p.as_dict() for p in result.problems]
+            batch.problem_count = result.problem_count
+            batch.status = ImportStatus.PROBLEMS
+            batch.message = "Something changed since the file was checked: nothing was imported. Fix these problems."
+            batch.save(update_fields=["problems", "problem_count", "status", "message"])
+            return
+        with transaction.atomic():
+            responses, participants = store_rows(
+                rows=result.rows, plan=plan, source=ResponseSource.IMPORT, batch=batch, actor=actor
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.COMMITTED,
+                committed_at=timezone.now(),
+                stored_responses=responses,
+                stored_participants=participants,
+                rows_done=batch.row_count,
+                stored_name="",
+                message=f"{responses} response{'' if responses == 1 else 's'} imported"
+                + (
+                    f" and {participants} new participant{'' if participants == 1 else 's'} added"
+                    if participants
+                    else ""
+                ),
+            )
+            name = batch.stored_name
+            transaction.on_commit(lambda: _delete_file(name))
+    except (FileRefused, CollectionError) as problem:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED, message=f"Nothing was imported: {problem}"
+        )
+    except Exception as failure:  # noqa: BLE001 - whatever went wrong, nothing was stored: say so, keep the file
+        logger.exception("Import %s failed; the transaction was rolled back", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED,
+            message="The import failed and nothing was stored. Try again; if it fails again, contact the PINE "
+            f"team ({type(failure).__name__}).",
+        )
+
+
+@task()
+def commit_import(*, batch_id: int, actor_id: int | None) -> None:
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    _commit(batch_id=batch_id, actor=actor)
+
+
+@transaction.atomic
+def batch_discard(*, actor: User, batch: ImportBatch) -> None:
+    if batch.status in {ImportStatus.COMMITTED, ImportStatus.COMMITTING, ImportStatus.DISCARDED}:
+        raise CollectionError("This import cannot be discarded")
+    name = batch.stored_name
+    batch.status, batch.stored_name, batch.problems, batch.preview = ImportStatus.DISCARDED, "", [], {}
+    batch.save(update_fields=["status", "stored_name", "problems", "preview"])
+    transaction.on_commit(lambda: _delete_file(name))
+    audit.record(action=AuditAction.CHANGED, obj=batch, actor=actor, changes={"status": ["", "discarded"]})

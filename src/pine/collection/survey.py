@@ -1,0 +1,351 @@
+"""Survey links and respondents' answers: making and finding links, sending and reminding, saving answers
+page by page, and submitting (after which a link cannot change anything).
+
+A link's token is an HMAC of its random salt under the service's secret key: PINE can write the same link
+into a reminder, while the database holds only the token's SHA-256 (a copy of the database gives no link).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pine.accounts.models import User
+from pine.collection.models import (
+    Instrument,
+    LinkAttempt,
+    LinkKind,
+    Participant,
+    Response,
+    ResponseSource,
+    ResponseStatus,
+    Section,
+    SurveyLink,
+    Wave,
+)
+from pine.collection.services import CollectionError
+from pine.core import audit, crypto, notify
+from pine.core.models import AuditAction
+from pine.journey import gates
+
+GUESS_LIMIT = 20  # failed link look-ups from one address…
+GUESS_WINDOW = dt.timedelta(minutes=15)  # …in this long, before that address is refused for a while
+RESPONDENT = "respondent (survey link)"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_token(link: SurveyLink) -> str:
+    key = hashlib.sha256(f"pine.collection.link:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, link.salt.encode("ascii"), hashlib.sha256).hexdigest()[:40]
+
+
+def link_path(link: SurveyLink) -> str:
+    return reverse("collection:respond", kwargs={"token": link_token(link)})
+
+
+def link_url(link: SurveyLink) -> str:
+    return settings.SERVICE_BASE_URL + link_path(link)
+
+
+def _new_link(wave: Wave, participant: Participant | None, kind: str = LinkKind.PERSONAL) -> SurveyLink:
+    link = SurveyLink(wave=wave, participant=participant, kind=kind, salt=secrets.token_hex(16))
+    link.token_hash = _hash(link_token(link))
+    return link
+
+
+def links_ensure(*, wave: Wave) -> int:
+    """A personal link for every participant of the project who may be contacted and has none for this wave."""
+    have = set(wave.links.filter(participant__isnull=False).values_list("participant_id", flat=True))
+    missing = [
+        p
+        for p in Participant.objects.filter(project_id=wave.project_id).only("pk", "consent")
+        if p.pk not in have and p.may_be_contacted
+    ]
+    SurveyLink.objects.bulk_create([_new_link(wave, p) for p in missing], batch_size=1000)
+    return len(missing)
+
+
+def link_for(*, wave: Wave, participant: Participant) -> SurveyLink:
+    link = wave.links.filter(participant=participant).first()
+    if link is None:
+        link = _new_link(wave, participant)
+        link.save()
+    return link
+
+
+@transaction.atomic
+def open_link_create(*, actor: User, wave: Wave) -> SurveyLink:
+    """The wave's one anonymous link, which anyone may answer (each visitor answers once, without a name)."""
+    link = wave.links.filter(kind=LinkKind.OPEN, revoked_at__isnull=True).first()
+    if link is None:
+        link = _new_link(wave, None, LinkKind.OPEN)
+        link.save()
+        audit.record(action=AuditAction.CREATED, obj=wave, actor=actor, changes={"open link": ["", "created"]})
+    return link
+
+
+@transaction.atomic
+def open_link_revoke(*, actor: User, link: SurveyLink) -> None:
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    audit.record(action=AuditAction.CHANGED, obj=link.wave, actor=actor, changes={"open link": ["open", "stopped"]})
+
+
+def link_lookup(*, token: str) -> SurveyLink | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        SurveyLink.objects.select_related("wave", "wave__project", "wave__project__organisation", "participant")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+
+
+def _address_hash(address: str | None) -> str:
+    return crypto.blind_index(f"survey-link-address:{address or 'unknown'}")
+
+
+def too_many_guesses(*, address: str | None) -> bool:
+    since = timezone.now() - GUESS_WINDOW
+    return LinkAttempt.objects.filter(address_hash=_address_hash(address), at__gte=since).count() >= GUESS_LIMIT
+
+
+def record_failed_guess(*, address: str | None) -> None:
+    LinkAttempt.objects.create(address_hash=_address_hash(address))
+    LinkAttempt.objects.filter(at__lt=timezone.now() - GUESS_WINDOW).delete()
+
+
+# Sending and reminding
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int
+    without_email: int
+
+
+def _require_collecting(wave: Wave) -> None:
+    try:
+        gates.require(wave.project, gates.Gate.COLLECT_DATA)
+    except gates.GateClosed as closed:
+        raise CollectionError(str(closed)) from closed
+    if not wave.accepting:
+        raise CollectionError(f"{wave.name} is not open for answers, so its links cannot be sent")
+
+
+def _send(link: SurveyLink, *, reminder: bool) -> bool:
+    participant = link.participant
+    if participant is None or not participant.email or not participant.may_be_contacted:
+        return False
+    project = link.wave.project
+    notify.send_email(
+        to=participant.email,
+        subject=("Reminder: " if reminder else "") + f"{project.organisation.name} would like your views",
+        template="email/survey_link.txt",
+        context={
+            "organisation": project.organisation.name,
+            "wave": link.wave,
+            "url": link_url(link),
+            "reminder": reminder,
+        },
+    )
+    return True
+
+
+@transaction.atomic
+def links_send(*, actor: User, wave: Wave) -> SendResult:
+    """Email each participant who has an email address and has not been sent this wave's link yet."""
+    _require_collecting(wave)
+    links_ensure(wave=wave)
+    sent = without = 0
+    now = timezone.now()
+    for link in wave.links.filter(
+        kind=LinkKind.PERSONAL, sent_at__isnull=True, submitted_at__isnull=True
+    ).select_related("participant", "wave__project__organisation"):
+        if _send(link, reminder=False):
+            link.sent_at = now
+            link.save(update_fields=["sent_at"])
+            sent += 1
+        else:
+            without += 1
+    audit.record(action=AuditAction.CHANGED, obj=wave, actor=actor, changes={"links emailed": [0, sent]})
+    return SendResult(sent, without)
+
+
+@transaction.atomic
+def links_remind(
+    *, actor: User | None, wave: Wave, participants: Iterable[Participant] | None = None, actor_label: str = ""
+) -> SendResult:
+    """Email the link again to those who have not submitted (all of them, or the participants given)."""
+    _require_collecting(wave)
+    links = wave.links.filter(kind=LinkKind.PERSONAL, submitted_at__isnull=True).select_related(
+        "participant", "wave__project__organisation"
+    )
+    if participants is not None:
+        links = links.filter(participant__in=list(participants))
+    sent = without = 0
+    now = timezone.now()
+    for link in links:
+        if _send(link, reminder=True):
+            link.reminded_at = now
+            link.reminders += 1
+            link.sent_at = link.sent_at or now
+            link.save(update_fields=["reminded_at", "reminders", "sent_at"])
+            sent += 1
+        else:
+            without += 1
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=wave,
+        actor=actor,
+        actor_label=actor_label,
+        changes={"reminders emailed": [0, sent]},
+    )
+    return SendResult(sent, without)
+
+
+def reminders_due(*, now: dt.datetime | None = None) -> int:
+    """Scheduled reminders: for each open wave that asks for them, remind those whose last email is old enough.
+
+    Safe to run as often as you like: a person is reminded at most once per interval."""
+    now = now or timezone.now()
+    total = 0
+    for wave in Wave.objects.filter(
+        opened_at__isnull=False, closed_at__isnull=True, reminder_every_days__isnull=False
+    ).select_related("project"):
+        if not wave.accepting or not gates.is_open(wave.project, gates.Gate.COLLECT_DATA):
+            continue
+        cutoff = now - dt.timedelta(days=wave.reminder_every_days or 0)
+        due = [
+            link.participant
+            for link in wave.links.filter(
+                kind=LinkKind.PERSONAL, submitted_at__isnull=True, sent_at__isnull=False, sent_at__lte=cutoff
+            ).select_related("participant")
+            if (link.reminded_at is None or link.reminded_at <= cutoff) and link.participant is not None
+        ]
+        if due:
+            total += links_remind(actor=None, wave=wave, participants=due, actor_label="PINE (scheduled)").sent
+    return total
+
+
+# Answering
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a wave's questionnaires as a respondent sees them: a section of one instrument."""
+
+    number: int
+    instrument: Instrument
+    section: Section
+
+
+def pages(*, wave: Wave) -> list[Page]:
+    found: list[Page] = []
+    instruments = wave.instruments.order_by("pk").prefetch_related("sections__items")
+    for instrument in instruments:
+        for section in instrument.sections.all():
+            if section.items.all():
+                found.append(Page(len(found) + 1, instrument, section))
+    return found
+
+
+def link_state(link: SurveyLink) -> str:
+    """Why a link cannot be used now ("" when it can)."""
+    if link.revoked_at is not None:
+        return "This link has been stopped by the team that sent it."
+    if link.submitted_at is not None:
+        return "These answers have already been sent. Thank you: there is nothing more to do."
+    if link.participant_id and link.participant and not link.participant.may_be_contacted:
+        return "This link no longer works."
+    wave = link.wave
+    if wave.opened_at is None or timezone.localdate() < wave.opens_on:
+        return f"This questionnaire is not open yet. It opens on {wave.opens_on:%-d %B %Y}."
+    if not wave.accepting:
+        return "This questionnaire has closed. Thank you for your interest."
+    return ""
+
+
+def responses_of(*, link: SurveyLink, respondent_key: str = "") -> dict[int, Response]:
+    """The respondent's answers so far, by instrument."""
+    if link.kind == LinkKind.OPEN:
+        if not respondent_key:
+            return {}
+        rows = Response.objects.filter(link=link, respondent_key=respondent_key)
+    else:
+        rows = Response.objects.filter(wave=link.wave, participant=link.participant)
+    return {r.instrument_id: r for r in rows}
+
+
+@transaction.atomic
+def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], respondent_key: str = "") -> Response:
+    """Keep one page's answers (so a respondent can stop and come back). Nothing changes once submitted."""
+    link = SurveyLink.objects.select_for_update().select_related("wave", "participant").get(pk=link.pk)
+    problem = link_state(link)
+    if problem:
+        raise CollectionError(problem)
+    existing = responses_of(link=link, respondent_key=respondent_key).get(page.instrument.pk)
+    if existing is None:
+        existing = Response(
+            wave=link.wave,
+            instrument=page.instrument,
+            participant=link.participant,
+            link=link,
+            respondent_key=respondent_key if link.kind == LinkKind.OPEN else "",
+            source=ResponseSource.OPEN_LINK if link.kind == LinkKind.OPEN else ResponseSource.LINK,
+        )
+    codes = {item.code for item in page.section.items.all()}
+    kept = {k: v for k, v in existing.answers.items() if k not in codes}
+    kept.update({k: v for k, v in answers.items() if k in codes and v not in (None, "", [])})
+    existing.answers = kept
+    existing.save()
+    if link.opened_at is None:
+        link.opened_at = timezone.now()
+        link.save(update_fields=["opened_at"])
+    return existing
+
+
+@transaction.atomic
+def submit(*, link: SurveyLink, respondent_key: str = "") -> list[Response]:
+    """Send the answers: every questionnaire of the wave is marked submitted; a personal link is then used up."""
+    link = SurveyLink.objects.select_for_update().select_related("wave__project", "participant").get(pk=link.pk)
+    problem = link_state(link)
+    if problem:
+        raise CollectionError(problem)
+    responses = list(responses_of(link=link, respondent_key=respondent_key).values())
+    if not responses:
+        raise CollectionError("Answer the questions before sending")
+    now = timezone.now()
+    for response in responses:
+        response.status = ResponseStatus.SUBMITTED
+        response.submitted_at = now
+        response.save(update_fields=["status", "submitted_at"])
+        audit.record(
+            action=AuditAction.CREATED,
+            obj=response,
+            actor_label=RESPONDENT,
+            organisation=link.wave.project.organisation,
+            changes={"answers": ["", f"{len(response.answers)} answered"]},
+        )
+    if link.kind == LinkKind.PERSONAL:
+        link.submitted_at = now
+        link.save(update_fields=["submitted_at"])
+    return responses
+
+
+def respondent_finished(*, link: SurveyLink, respondent_key: str) -> bool:
+    """Has this anonymous respondent (on an open link) already sent their answers?"""
+    return Response.objects.filter(link=link, respondent_key=respondent_key, status=ResponseStatus.SUBMITTED).exists()

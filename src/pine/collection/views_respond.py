@@ -1,0 +1,220 @@
+"""The respondent's pages, reached from a survey link: no account, GOV.UK form patterns, no JavaScript needed.
+
+A privacy notice comes first; answers are saved page by page so a respondent can come back with the same link;
+once sent, the link cannot change them. Unknown links are counted per (hashed) address to slow down guessing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from pine.collection import survey
+from pine.collection.answer_forms import page_form, shown, to_stored
+from pine.collection.models import LinkKind, SurveyLink
+from pine.collection.services import CollectionError
+from pine.core import policy
+from pine.core.middleware import client_ip
+
+SESSION_KEY = "pine_open_links"
+
+
+def _unusable(request: HttpRequest, reason: str, status: int, title: str = "You cannot use this link") -> HttpResponse:
+    return render(request, "collection/respond_unusable.html", {"reason": reason, "title": title}, status=status)
+
+
+def _respondent_key(request: HttpRequest, link: SurveyLink, create: bool = False) -> str:
+    """An anonymous respondent on an open link is known only by a random key in their session."""
+    if link.kind != LinkKind.OPEN:
+        return ""
+    keys = request.session.get(SESSION_KEY, {})
+    key = keys.get(str(link.pk), "")
+    if not key and create:
+        key = secrets.token_hex(16)
+        keys[str(link.pk)] = key
+        request.session[SESSION_KEY] = keys
+    return key
+
+
+def _load(request: HttpRequest, token: str) -> tuple[SurveyLink | None, HttpResponse | None]:
+    address = client_ip(request)
+    if survey.too_many_guesses(address=address):
+        return None, _unusable(
+            request,
+            "There have been too many attempts with links that do not work. Wait 15 minutes.",
+            429,
+            "Too many attempts",
+        )
+    link = survey.link_lookup(token=token)
+    if link is None:
+        survey.record_failed_guess(address=address)
+        return None, _unusable(
+            request, "This link is not valid. Check that you copied the whole link from your email.", 404
+        )
+    if link.kind == LinkKind.OPEN:
+        key = _respondent_key(request, link)
+        if key and survey.respondent_finished(link=link, respondent_key=key):
+            return link, _unusable(
+                request,
+                "You have already sent your answers. Thank you: there is nothing more to do.",
+                410,
+                "You have already answered",
+            )
+    problem = survey.link_state(link)
+    if problem:
+        return link, _unusable(request, problem, 410)
+    return link, None
+
+
+def _pages(link: SurveyLink) -> list[survey.Page]:
+    return survey.pages(wave=link.wave)
+
+
+def _saved(link: SurveyLink, key: str) -> dict[int, dict[str, Any]]:
+    return {pk: r.answers for pk, r in survey.responses_of(link=link, respondent_key=key).items()}
+
+
+def _first_missing(pages: list[survey.Page], saved: dict[int, dict[str, Any]]) -> int | None:
+    for page in pages:
+        answers = saved.get(page.instrument.pk, {})
+        if any(item.required and answers.get(item.code) in (None, "", []) for item in page.section.items.all()):
+            return page.number
+    return None
+
+
+@policy.public
+@never_cache
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    link, refusal = _load(request, token)
+    if refusal is not None or link is None:
+        return refusal or _unusable(request, "This link is not valid.", 404)
+    key = _respondent_key(request, link)
+    saved = _saved(link, key)
+    pages = _pages(link)
+    resume = _first_missing(pages, saved) if saved else None
+    return render(
+        request,
+        "collection/respond_start.html",
+        {
+            "link": link,
+            "token": token,
+            "wave": link.wave,
+            "project": link.wave.project,
+            "organisation": link.wave.project.organisation,
+            "pages": pages,
+            "started": bool(saved),
+            "resume": resume,
+            "instruments": [
+                p.instrument for p in pages if p.number == 1 or p.instrument != pages[p.number - 2].instrument
+            ],
+        },
+    )
+
+
+@policy.public
+@never_cache
+def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    link, refusal = _load(request, token)
+    if refusal is not None or link is None:
+        return refusal or _unusable(request, "This link is not valid.", 404)
+    pages = _pages(link)
+    if not 1 <= number <= len(pages):
+        return redirect("collection:respond", token=token)
+    current = pages[number - 1]
+    items = list(current.section.items.all())
+    key = _respondent_key(request, link, create=True)
+    saved = _saved(link, key).get(current.instrument.pk, {})
+    changing = request.GET.get("change") == "1"
+    form = page_form(items, data=request.POST if request.method == "POST" else None, saved=saved)
+    if request.method == "POST":
+        later = "save_for_later" in request.POST
+        if later:
+            # Keep what is answered so far, even if the page is not finished.
+            for field in form.fields.values():
+                field.required = False
+        if form.is_valid():
+            answers = {item.code: to_stored(item, form.cleaned_data.get(item.code)) for item in items}
+            try:
+                survey.page_save(link=link, page=current, answers=answers, respondent_key=key)
+            except CollectionError as problem:
+                return _unusable(request, str(problem), 410)
+            if later:
+                return render(
+                    request,
+                    "collection/respond_saved.html",
+                    {
+                        "wave": link.wave,
+                        "organisation": link.wave.project.organisation,
+                        "open": link.kind == LinkKind.OPEN,
+                    },
+                )
+            if changing or number == len(pages):
+                return redirect("collection:respond-check", token=token)
+            return redirect("collection:respond-page", token=token, number=number + 1)
+    return render(
+        request,
+        "collection/respond_page.html",
+        {
+            "form": form,
+            "page": current,
+            "number": number,
+            "total": len(pages),
+            "token": token,
+            "changing": changing,
+            "organisation": link.wave.project.organisation,
+        },
+    )
+
+
+@policy.public
+@never_cache
+def check(request: HttpRequest, token: str) -> HttpResponse:
+    link, refusal = _load(request, token)
+    if refusal is not None or link is None:
+        return refusal or _unusable(request, "This link is not valid.", 404)
+    key = _respondent_key(request, link)
+    pages = _pages(link)
+    saved = _saved(link, key)
+    missing = _first_missing(pages, saved)
+    if missing is not None or not saved:
+        return redirect("collection:respond-page", token=token, number=missing or 1)
+    if request.method == "POST":
+        try:
+            survey.submit(link=link, respondent_key=key)
+        except CollectionError as problem:
+            return _unusable(request, str(problem), 410)
+        return redirect("collection:respond-done", token=token)
+    sections = []
+    for current in pages:
+        answers = saved.get(current.instrument.pk, {})
+        sections.append(
+            {
+                "page": current,
+                "rows": [(item.text, shown(item, answers.get(item.code))) for item in current.section.items.all()],
+            }
+        )
+    return render(
+        request,
+        "collection/respond_check.html",
+        {"sections": sections, "token": token, "organisation": link.wave.project.organisation, "total": len(pages)},
+    )
+
+
+@policy.public
+@never_cache
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    link = survey.link_lookup(token=token)
+    if link is None:
+        survey.record_failed_guess(address=client_ip(request))
+        return _unusable(request, "This link is not valid.", 404)
+    finished = link.submitted_at is not None or (
+        link.kind == LinkKind.OPEN
+        and survey.respondent_finished(link=link, respondent_key=_respondent_key(request, link))
+    )
+    if not finished:
+        return redirect("collection:respond", token=token)
+    return render(request, "collection/respond_done.html", {"organisation": link.wave.project.organisation})

@@ -1,0 +1,399 @@
+"""Imports: reading files of every kind safely, checking every cell, and storing everything or nothing."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import IntegrityError
+from openpyxl import Workbook
+
+from pine.collection import files, imports, validation
+from pine.collection.files import FileRefused
+from pine.collection.models import ImportBatch, ImportStatus, Participant, Response
+from pine.collection.services import CollectionError
+from pine.core.models import AuditEvent
+from tests.collection.factories import make_instrument, make_participants, make_wave, open_gate, with_identifiers
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.fixture
+def site(world: World) -> dict[str, Any]:
+    open_gate(world.project)
+    project, lead = world.project, world.users["site_lead"]
+    instrument = make_instrument(project=project, actor=lead, name="Confidence")
+    wave = make_wave(project=project, instruments=[instrument], code="base", name="Start", position=5)
+    follow = make_wave(project=project, instruments=[instrument], code="fu3", name="3-month follow-up", position=6)
+    people = make_participants(project=project, count=3)
+    return {
+        "project": project,
+        "lead": lead,
+        "instrument": instrument,
+        "wave": wave,
+        "follow": follow,
+        "people": people,
+    }
+
+
+def upload(site: dict[str, Any], text: str | bytes, filename: str = "answers.csv") -> ImportBatch:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return imports.batch_upload(actor=site["lead"], project=site["project"], filename=filename, data=data)
+
+
+def check(
+    site: dict[str, Any],
+    text: str | bytes,
+    *,
+    filename: str = "answers.csv",
+    mapping: dict[str, str] | None = None,
+    wave: Any = "default",
+    missing: list[str] | None = None,
+    create: bool = False,
+) -> ImportBatch:
+    batch = upload(site, text, filename)
+    return imports.batch_configure(
+        actor=site["lead"],
+        batch=batch,
+        instrument=site["instrument"],
+        wave=site["wave"] if wave == "default" else wave,
+        mapping=mapping if mapping is not None else batch.mapping,
+        missing_codes=missing if missing is not None else ["N/A", "-99"],
+        create_participants=create,
+    )
+
+
+def rows_for(site: dict[str, Any], *cells: str) -> str:
+    """A CSV with a header and one row per participant, each row's cells after the pseudonym given."""
+    lines = ["participant,q1,q2,q3,q4,years,started,comment"]
+    for person, rest in zip(site["people"], cells, strict=False):
+        lines.append(f"{person.pseudonym},{rest}")
+    return "\n".join(lines) + "\n"
+
+
+def problems(batch: ImportBatch) -> list[tuple[int, str, str]]:
+    batch.refresh_from_db()
+    return [(p["row"], p["column"], p["problem"]) for p in batch.problems]
+
+
+# Reading files
+
+
+def test_a_good_csv_is_mapped_from_its_headings_checked_previewed_and_imported(
+    site: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    text = rows_for(site, "4,Agree,3,2,6,27/03/2020,Fine", "5,5,5,1,10,2021-01-04,")
+    batch = check(site, text)
+    assert batch.mapping["participant"] == "participant" and batch.mapping["q2"] == "item:q2"
+    assert batch.status == ImportStatus.CHECKED and batch.problem_count == 0
+    assert batch.preview["columns"][:4] == ["Row", "Participant", "Wave", "Group"]
+    first = batch.preview["rows"][0]
+    assert first[1] == site["people"][0].pseudonym and first[2] == "Start" and "4 – Agree" in first
+    assert Response.objects.filter(import_batch=batch).count() == 0  # nothing stored before confirming
+
+    kept = batch.stored_name
+    assert default_storage.exists(kept) and b"Agree" not in default_storage.open(kept).read()  # encrypted
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = imports.batch_commit(actor=site["lead"], batch=batch)
+    assert batch.status == ImportStatus.COMMITTED and batch.stored_responses == 2
+    answers = Response.objects.get(participant=site["people"][0], wave=site["wave"]).answers
+    assert answers == {"q1": 4, "q2": 4, "q3": 3, "q4": 2, "years": 6, "started": "2020-03-27", "comment": "Fine"}
+    assert not default_storage.exists(kept)  # the file is deleted once imported
+    event = AuditEvent.objects.get(object_type="collection.ImportBatch", changes__has_key="responses")
+    assert event.changes["responses"] == [0, 2] and event.actor == site["lead"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16", b""), ("cp1252", b""), ("latin-1", b"")],
+)
+def test_csv_in_any_common_encoding_with_or_without_a_byte_order_mark(encoding: str, bom: bytes) -> None:
+    text = "participant;comment\nP-22222;Café – très bien, naïve\n"
+    table = files.read(bom + text.encode(encoding, errors="replace"), filename="x.csv", max_bytes=LIMIT)
+    assert table.headers == ["participant", "comment"]
+    if encoding != "latin-1":  # latin-1 has no en dash
+        assert table.rows == [["P-22222", "Café – très bien, naïve"]]
+    else:
+        assert table.rows[0][1].startswith("Café")
+
+
+def test_semicolons_tabs_blank_rows_and_trailing_spaces(site: dict[str, Any]) -> None:
+    table = files.read(b"participant\tq1 \n  P-22222  \t 4 \n\t\n\n", filename="x.txt", max_bytes=LIMIT)
+    assert table.headers == ["participant", "q1"] and table.rows == [["P-22222", "4"]]
+    person = site["people"][0].pseudonym
+    batch = check(site, f"participant;q1;q2\n{person} ;4 ;3\n;;\n{site['people'][1].pseudonym};2;2\n")
+    assert batch.status == ImportStatus.CHECKED and "1 blank rows skipped" in batch.message
+
+
+def test_xlsx_with_excel_dates_and_numbers(site: dict[str, Any]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Participant", "q1", "q2", "started"])
+    sheet.append([site["people"][0].pseudonym, 4, "Strongly agree", dt.datetime(2024, 5, 3)])  # noqa: DTZ001 - a spreadsheet cell has no time zone
+    sheet.append([site["people"][1].pseudonym, 3.0, 2, 45000])  # an Excel day number
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = check(site, buffer.getvalue(), filename="answers.xlsx")
+    assert batch.status == ImportStatus.CHECKED, batch.problems
+    imports.batch_commit(actor=site["lead"], batch=batch)
+    answers = Response.objects.get(participant=site["people"][1], wave=site["wave"]).answers
+    assert answers == {"q1": 3, "q2": 2, "started": "2023-03-15"}
+    assert Response.objects.get(participant=site["people"][0], wave=site["wave"]).answers["started"] == "2024-05-03"
+
+
+def test_spss_files_are_read(site: dict[str, Any], tmp_path: Any) -> None:
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame(
+        {"participant": [p.pseudonym for p in site["people"][:2]], "q1": [4.0, None], "q2": [1.0, 5.0]}
+    )
+    path = tmp_path / "answers.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"q1": {1.0: "Strongly disagree"}})
+    batch = check(site, path.read_bytes(), filename="answers.sav")
+    assert batch.status == ImportStatus.CHECKED, batch.problems
+    imports.batch_commit(actor=site["lead"], batch=batch)
+    assert Response.objects.get(participant=site["people"][1], wave=site["wave"]).answers == {"q2": 5}
+
+
+# Bad files: each refused with a clear message, nothing stored
+
+
+def _xlsx_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a text file"),
+        ("answers.csv", b"PK\x03\x04" + b"\x00" * 100, "it is an Excel or zip file"),
+        ("answers.xlsx", b"participant,q1\nP-1,3\n", "not an Excel file"),
+        ("answers.sav", b"participant,q1\nP-1,3\n", "not an SPSS data file"),
+        ("answers.pdf", b"%PDF-1.4", "must be a CSV, an Excel file"),
+        ("empty.csv", b"", "is empty"),
+        ("blank.csv", b"\n\n \n", "is empty"),
+        ("headings.csv", b"participant,q1\n", "no rows of data"),
+        (
+            "wide.csv",
+            (",".join(f"c{n}" for n in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n").encode(),
+            "columns",
+        ),
+        ("bomb.xlsx", _xlsx_bomb(), "zip bomb"),
+        ("twice.csv", b"q1,Q1\n1,2\n", "both called"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(
+    site: dict[str, Any], filename: str, data: bytes, message: str
+) -> None:
+    with pytest.raises(FileRefused, match=message):
+        upload(site, data, filename)
+    assert ImportBatch.objects.filter(project=site["project"]).count() == 1  # only the world's own
+
+
+def test_an_xlsx_with_10000_columns_is_refused() -> None:
+    workbook = Workbook()
+    workbook.active.append([f"c{n}" for n in range(10_000)])
+    workbook.active.append([1] * 10_000)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(FileRefused, match="10,000 columns"):
+        files.read(buffer.getvalue(), filename="wide.xlsx", max_bytes=LIMIT)
+
+
+def test_a_file_over_the_size_limit_is_refused(site: dict[str, Any], settings: Any) -> None:
+    settings.PINE_UPLOAD_MAX_BYTES = 1024 * 1024
+    with pytest.raises(FileRefused, match="smaller than 1 MB"):
+        upload(site, b"participant,comment\n" + b"P-2,xxxxxxxxxx\n" * 80_000)
+
+
+def test_the_same_file_twice_is_refused(site: dict[str, Any]) -> None:
+    text = rows_for(site, "4,4,4,4,,,")
+    imports.batch_commit(actor=site["lead"], batch=check(site, text))
+    with pytest.raises(CollectionError, match="already imported on"):
+        upload(site, text)
+
+
+def test_imports_wait_for_the_data_protection_checkpoint(world: World) -> None:
+    with pytest.raises(CollectionError, match="data protection and ethics checkpoint"):
+        imports.batch_upload(actor=world.users["site_lead"], project=world.project, filename="a.csv", data=b"a\n1\n")
+
+
+# Bad cells: one test per kind, each reported with its row, column, value and what is wrong
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "problem"),
+    [
+        ("four,4,4,4,,,", "q1", "not on the scale"),
+        ("4,4,4,4,six,,", "years", "not a number"),
+        ("9,4,4,4,,,", "q1", "outside the scale"),
+        ("4,4,4,4,51,,", "years", "outside the range"),
+        ("4,4,4,4,,31/02/2024,", "started", "not a real date"),
+        ("4,4,4,4,,2024/31/12,", "started", "date in an impossible format"),
+        ("4,4,4,4,,next Tuesday,", "started", "date in an impossible format"),
+        ('4,4,4,4,,,=HYPERLINK("http://evil")', "comment", "spreadsheet formula"),
+        ("4,4,4,4,,,@SUM(A1)", "comment", "spreadsheet formula"),
+        ("4,4,4,4,,,bad\x07bell", "comment", "control characters"),
+    ],
+)
+def test_each_kind_of_bad_cell_is_reported(site: dict[str, Any], cells: str, column: str, problem: str) -> None:
+    batch = check(site, rows_for(site, "4,4,4,4,,,", cells))
+    assert batch.status == ImportStatus.PROBLEMS
+    assert [(row, col) for row, col, _ in problems(batch)] == [(3, column)]
+    assert problem in problems(batch)[0][2]
+    assert batch.problems[0]["value"]
+    assert Response.objects.filter(wave=site["wave"]).count() == 0
+
+
+def test_an_unknown_participant_is_reported(site: dict[str, Any]) -> None:
+    batch = check(site, "participant,q1\nP-ZZZZZ,4\n")
+    assert problems(batch) == [(2, "participant", "unknown participant: no one in this project has this pseudonym")]
+
+
+def test_duplicates_in_the_file_and_in_pine_are_reported(site: dict[str, Any]) -> None:
+    person = site["people"][0].pseudonym
+    batch = check(site, f"participant,q1\n{person},4\n{person},3\n")
+    assert problems(batch) == [(3, "", "duplicate: row 2 has answers from the same participant for Start")]
+    imports.batch_commit(actor=site["lead"], batch=check(site, f"participant,q1\n{person},4\n"))
+    again = check(site, f"participant,q2\n{person},4\n")
+    assert "PINE already has this participant's answers for Start" in problems(again)[0][2]
+
+
+def test_waves_and_groups_can_come_from_columns(site: dict[str, Any]) -> None:
+    a, b = site["people"][0].pseudonym, site["people"][1].pseudonym
+    text = (
+        f"participant,wave,group,q1\n{a},base,intervention,4\n{a},3-Month Follow-Up,intervention,5\n"
+        f"{b},later,comparison,3\n"
+    )
+    batch = check(site, text, wave=None)
+    assert problems(batch) == [
+        (4, "wave", "unknown wave: use a wave's name or short name"),
+        (4, "group", "differs from this participant's group in PINE (intervention)"),
+    ]
+
+
+def test_labels_missing_codes_and_uk_dates_are_understood(site: dict[str, Any]) -> None:
+    text = rows_for(site, "Strongly agree,n/a,-99,1 - Strongly disagree,N/A,3 March 2024,", "3,4,4,4,7,03-03-24,")
+    batch = check(site, text)
+    assert batch.status == ImportStatus.CHECKED, batch.problems
+    imports.batch_commit(actor=site["lead"], batch=batch)
+    first = Response.objects.get(participant=site["people"][0], wave=site["wave"]).answers
+    assert first == {"q1": 5, "q4": 1, "started": "2024-03-03"}
+    assert Response.objects.get(participant=site["people"][1], wave=site["wave"]).answers["started"] == "2024-03-03"
+
+
+def test_every_problem_is_counted_but_the_report_keeps_the_first_500(site: dict[str, Any]) -> None:
+    person = site["people"][0].pseudonym
+    text = "participant,q1,q2\n" + "".join(f"{person},9,9\n" for _ in range(300))
+    batch = check(site, text)
+    batch.refresh_from_db()
+    assert batch.problem_count == 300 * 2 + 299 and len(batch.problems) == validation.PROBLEMS_KEPT
+
+
+# Matching by case number, privately
+
+
+def test_rows_match_participants_by_case_number_which_is_never_echoed(site: dict[str, Any]) -> None:
+    with_identifiers(site["people"][0], case_number="HC-777")
+    text = "Case number,q1\nhc-777,4\nHC-999,3\n"
+    batch = check(site, text)
+    assert batch.mapping["Case number"] == "case_number"
+    assert problems(batch) == [(3, "Case number", "unknown participant: no one in this project has this case number")]
+    assert batch.problems[0]["value"] == "(hidden: an identifier)"
+    assert "HC-999" not in str(ImportBatch.objects.filter(pk=batch.pk).values().get())
+
+    batch = check(site, text.replace("hc-777", "HC-777 "), create=True)
+    imports.batch_commit(actor=site["lead"], batch=batch)
+    batch.refresh_from_db()
+    assert (batch.stored_responses, batch.stored_participants) == (2, 1)
+    new = Participant.objects.get(project=site["project"], case_number_hash=validation.crypto.blind_index("HC-999"))
+    assert new.case_number == "HC-999" and new.pseudonym.startswith("P-")
+
+
+# Everything or nothing
+
+
+def test_a_failure_on_the_last_row_stores_nothing(site: dict[str, Any], monkeypatch: Any) -> None:
+    text = "participant,q1\n" + "".join(f"{p.pseudonym},4\n" for p in site["people"])
+    batch = check(site, text)
+    monkeypatch.setattr(imports, "INSERT_BATCH", 1)  # one row per insert: the last insert is the last row
+    real = Response.objects.bulk_create
+    calls: list[int] = []
+
+    def failing(rows: list[Response], *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(rows))
+        if len(calls) == len(site["people"]):
+            raise IntegrityError("the database refused the last row")
+        return real(rows, *args, **kwargs)
+
+    with mock.patch.object(Response.objects, "bulk_create", failing):
+        batch = imports.batch_commit(actor=site["lead"], batch=batch)
+    assert len(calls) == 3
+    assert batch.status == ImportStatus.FAILED and "nothing was stored" in batch.message
+    assert Response.objects.filter(wave=site["wave"]).count() == 0
+    assert not AuditEvent.objects.filter(object_type="collection.ImportBatch", changes__has_key="responses").exists()
+
+
+def test_rows_that_changed_since_the_check_stop_the_import(site: dict[str, Any]) -> None:
+    person = site["people"][0]
+    batch = check(site, f"participant,q1\n{person.pseudonym},4\n")
+    Response.objects.create(
+        wave=site["wave"], instrument=site["instrument"], participant=person, source="link", status="submitted"
+    )
+    batch = imports.batch_commit(actor=site["lead"], batch=batch)
+    assert batch.status == ImportStatus.PROBLEMS and "nothing was imported" in batch.message
+    assert Response.objects.filter(wave=site["wave"]).count() == 1
+
+
+def test_large_files_are_checked_and_imported_by_a_background_task(site: dict[str, Any], monkeypatch: Any) -> None:
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 2)
+    text = "participant,q1\n" + "".join(f"{p.pseudonym},4\n" for p in site["people"])
+    real_check, real_commit = imports.check_import, imports.commit_import
+    with mock.patch.object(imports, "check_import") as queued:
+        queued.enqueue.side_effect = lambda **kwargs: real_check.func(**kwargs)
+        batch = check(site, text)
+    queued.enqueue.assert_called_once_with(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKED and batch.rows_done == 3
+    with mock.patch.object(imports, "commit_import") as queued:
+        queued.enqueue.side_effect = lambda **kwargs: real_commit.func(**kwargs)
+        batch = imports.batch_commit(actor=site["lead"], batch=batch)
+    queued.enqueue.assert_called_once_with(batch_id=batch.pk, actor_id=site["lead"].pk)
+    assert batch.status == ImportStatus.COMMITTED and batch.stored_responses == 3
+
+
+def test_column_choices_are_remembered_for_a_file_with_the_same_headings(site: dict[str, Any]) -> None:
+    person = site["people"][0].pseudonym
+    mapping = {"ID": "participant", "Confidence 1": "item:q1", "notes": ""}
+    check(site, f"ID,Confidence 1,notes\n{person},4,x\n", mapping=mapping, missing=["skip"])
+    second = upload(site, f"ID,Confidence 1,notes\n{site['people'][1].pseudonym},2,y\n")
+    assert second.mapping == mapping and second.missing_codes == ["skip"]
+
+
+def test_column_choices_must_say_who_and_which_wave(site: dict[str, Any]) -> None:
+    batch = upload(site, "a,b\n1,2\n")
+    with pytest.raises(CollectionError, match="who each row is about") as caught:
+        imports.batch_configure(
+            actor=site["lead"],
+            batch=batch,
+            instrument=site["instrument"],
+            wave=None,
+            mapping={},
+            missing_codes=[],
+            create_participants=False,
+        )
+    assert "Choose the wave" in str(caught.value) and "at least one column" in str(caught.value)
