@@ -13,6 +13,7 @@ from pine.intake import services as intake
 from pine.intake.models import Proposal
 from pine.journey.models import Action, Checkpoint, Project, ProjectMember
 from pine.programme.seed import ensure_priorities
+from tests.collection.factories import CollectionWorld, make_collection_world
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_invitation
 from tests.intake.factories import book, make_proposal
 from tests.journey.factories import make_project
@@ -38,6 +39,9 @@ class World:
     proposal: Proposal
     question_token: str
     draft_token: str
+    # Data collection (stage 5): a questionnaire, an open wave, a participant with a survey link, an uploaded file
+    # and an API key, for organisation A's project (see tests/collection/factories.py).
+    collection: CollectionWorld | None = None
 
 
 @pytest.fixture
@@ -85,6 +89,7 @@ def world(db: Any) -> World:
     )
     book(proposal, actor=manager, advisers=[users["practice_adviser"]])
     draft = intake.draft_save(email="someone@example.org", answers={"organisation": {"organisation_name": "X"}})
+    collection = make_collection_world(project=project, organisation=org_a, lead=users["site_lead"])
     return World(
         org_a,
         org_b,
@@ -98,6 +103,7 @@ def world(db: Any) -> World:
         proposal,
         question_token,
         _token_of(draft),
+        collection,
     )
 
 

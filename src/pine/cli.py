@@ -20,6 +20,7 @@ Commands:
   createadmin  create the first programme manager
   stats        run a statistical method on a CSV or XLSX file (see docs/statistics.md)
   send-reminders  email owners of actions due tomorrow (run daily)
+  survey-reminders  email survey reminders that waves ask for (run daily)
   generate-key print a new key for FIELD_ENCRYPTION_KEYS
   rotate-keys  re-encrypt identifying data with the newest key
   help         list every command, including Django's own

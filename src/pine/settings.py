@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "pine.accounts",
     "pine.programme",
     "pine.journey",
+    "pine.modelling",
     "pine.intake",
+    "pine.collection",
     "pine.guidance",
 ]
 
@@ -162,6 +164,7 @@ DEFAULT_FROM_EMAIL = config.default_from_email
 CONTACT_EMAIL = config.contact_email
 SERVICE_BASE_URL = config.base_url
 PINE_STUCK_AFTER_WEEKS = config.stuck_after_weeks
+PINE_UPLOAD_MAX_BYTES = config.upload_max_mb * 1024 * 1024  # imported spreadsheets
 
 STORAGES = {
     "default": {

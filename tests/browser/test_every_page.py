@@ -17,6 +17,14 @@ from tests.factories import PASSWORD
 
 # JSON, CSV, XLSX and calendar files are downloads, not pages.
 NOT_PAGES = {"core:healthz", "core:audit-export", "intake:export", "journey:checkpoint-calendar"}
+# The theory of change's and the plan's downloads (SVG, PNG, DOCX, PDF).
+NOT_PAGES |= {f"modelling:{name}" for name in ("toc-svg", "toc-png", "toc-docx", "toc-pdf", "plan-docx", "plan-pdf")}
+NOT_PAGES |= {
+    "collection:wave-links",
+    "collection:export-file",
+    "collection:export-dictionary",
+    "api:openapi-json",
+}
 
 
 @pytest.mark.parametrize("role", ["anonymous", "programme_manager", "research_adviser", "site_lead", "dpo"])

@@ -143,16 +143,20 @@ def test_pine_serve_runs_gunicorn_in_production_behind_a_proxy(tmp_path: Path) -
     )
     try:
         request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"})
-        for _ in range(100):
+        # The server opens its port once the application is loaded (--preload), which takes seconds on a busy
+        # machine; after that, every request must answer quickly.
+        deadline = time.monotonic() + 90
+        while True:
             try:
-                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - our own server
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
                     assert response.status == 200
                     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
                     break
             except (ConnectionError, urllib.error.URLError):
-                time.sleep(0.1)
-        else:
-            pytest.fail("pine serve did not answer")
+                if time.monotonic() > deadline or server.poll() is not None:
+                    ended = server.poll() is not None
+                    pytest.fail(f"pine serve did not answer:\n{server.stdout.read() if ended else ''}")
+                time.sleep(0.2)
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args: object, **kwargs: object) -> None:

@@ -36,6 +36,79 @@ SIGNED_IN_200 = {"anonymous": 302, **{role: 200 for role in ROLES if role != "an
 UNVERIFIED = {"unverified_manager": 302}
 PUBLIC_BUT_SIGNED_IN_FLOWS = {**EVERYONE_200, **UNVERIFIED}
 
+COLLECTION_VIEWS = (
+    "home",
+    "instrument",
+    "instrument-preview",
+    "wave",
+    "participants",
+    "participant",
+    "imports",
+    "import",
+    "export",
+    "export-file",
+    "export-dictionary",
+)
+COLLECTION_WORK = (
+    "instrument-create",
+    "instrument-edit",
+    "section-create",
+    "section-edit",
+    "item-create",
+    "item-edit",
+    "subscale-create",
+    "subscale-edit",
+    "wave-create",
+    "wave-edit",
+    "wave-links",
+    "participant-create",
+    "participant-add-many",
+    "participant-edit",
+    "import-columns",
+)
+COLLECTION_POSTS = (
+    "instrument-version",
+    "section-delete",
+    "item-delete",
+    "item-move",
+    "subscale-delete",
+    "wave-open",
+    "wave-close",
+    "wave-send",
+    "wave-remind",
+    "wave-open-link",
+    "import-commit",
+    "import-discard",
+)
+API_ENDPOINTS = (
+    "list_projects",
+    "list_instruments",
+    "list_waves",
+    "list_participants",
+    "get_responses",
+    "post_responses",
+)
+
+# Theory of change and evaluation plan: the project's people and advisers read them; the site team edits them.
+MODELLING_VIEWS = ("toc", "toc-versions", "toc-version", "plan", "calculator", "plan-versions", "plan-version")
+MODELLING_FILES = ("toc-svg", "toc-png", "toc-docx", "toc-pdf", "plan-docx", "plan-pdf")
+MODELLING_WORK = (
+    "element-add",
+    "element-edit",
+    "element-remove",
+    "link-add",
+    "plan-design",
+    "plan-participants",
+    "plan-data-sources",
+    "plan-sharing",
+    *(
+        f"plan-{item}{suffix}"
+        for item in ("question", "outcome", "analysis", "milestone", "risk")
+        for suffix in ("-add", "", "-remove")
+    ),
+)
+MODELLING_POSTS = ("element-move", "link-remove")
+
 # URL name -> {role: status of a GET}. Object URLs point at organisation A (or its invitation).
 EXPECTED: dict[str, dict[str, int]] = {
     "intake:home": {"anonymous": 200, **{role: 302 for role in ROLES if role != "anonymous"}},
@@ -166,6 +239,66 @@ EXPECTED: dict[str, dict[str, int]] = {
     "intake:priority-edit": {"anonymous": 302, **NO_STAFF, **NO_SITE, "programme_manager": 200, **UNVERIFIED},
     "guidance:index": EVERYONE_200,
     "guidance:page": EVERYONE_200,
+    **{f"modelling:{name}": PROJECT_VIEW for name in (*MODELLING_VIEWS, *MODELLING_FILES)},
+    **{f"modelling:{name}": project_only(site_lead=200, site_member=200) for name in MODELLING_WORK},
+    **{f"modelling:{name}": POST_ONLY for name in MODELLING_POSTS},
+    # The measures library: everyone signed in reads it; the manager and site teams add to it.
+    "modelling:measure-list": SIGNED_IN_200,
+    "modelling:measure": SIGNED_IN_200,
+    "modelling:measure-add": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "programme_manager": 200,
+        "site_lead": 200,
+        "site_member": 200,
+        "other_site_lead": 200,
+        **UNVERIFIED,
+    },
+    # Organisation A's own measure: the manager and A's site team change it; B's lead does not see it.
+    "modelling:measure-edit": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "programme_manager": 200,
+        "site_lead": 200,
+        "site_member": 200,
+        "other_site_lead": 404,
+        **UNVERIFIED,
+    },
+    # Data collection: the project's people and advisers see it; the site team (lead, members) works on it;
+    # identifying details are for the site lead and the data protection officer only.
+    **{f"collection:{name}": PROJECT_VIEW for name in COLLECTION_VIEWS},
+    **{f"collection:{name}": project_only(site_lead=200, site_member=200) for name in COLLECTION_WORK},
+    **{f"collection:{name}": POST_ONLY for name in COLLECTION_POSTS},
+    "collection:participant-identifiers": project_only(site_lead=200, dpo=200),
+    "collection:participant-delete": project_only(site_lead=200, dpo=200),
+    "collection:api-tokens": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "site_lead": 200,
+        "other_site_lead": 404,
+        **UNVERIFIED,
+    },
+    "collection:api-token-revoke": {
+        "anonymous": 302,
+        **NO_STAFF,
+        **NO_SITE,
+        "site_lead": 405,
+        "other_site_lead": 405,
+        **UNVERIFIED,
+    },
+    "collection:api-docs": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    # A survey link: its privacy notice and first page; nothing answered yet, so checking and "done" send you back.
+    "collection:respond": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "collection:respond-page": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "collection:respond-check": {role: 302 for role in ROLES},
+    "collection:respond-done": {role: 302 for role in ROLES},
+    # The JSON API authenticates by API key only (401 without one); its OpenAPI document is public.
+    "api:openapi-json": PUBLIC_BUT_SIGNED_IN_FLOWS,
+    "api:api-root": {**{role: 404 for role in ROLES}, **UNVERIFIED},
+    **{f"api:{name}": {**{role: 401 for role in ROLES}, **UNVERIFIED} for name in API_ENDPOINTS},
 }
 
 
@@ -202,6 +335,44 @@ def sample_url(name: str, pattern: URLPattern, world: World) -> str:
             "token": world.question_token if name == "intake:respond" else world.draft_token,
             "step": "organisation",
             "kind": "csv",
+        }
+        return reverse(name, kwargs={key: values[key] for key in keys})
+    if name.startswith(("collection:", "api:")):
+        collection = world.collection
+        assert collection is not None
+        values = {
+            "pk": world.org_a.pk if "api-token" in name else world.project.pk,
+            "project_id": world.project.pk,
+            "instrument": collection.instrument.pk,
+            "section": collection.section.pk,
+            "item": collection.item.pk,
+            "subscale": collection.subscale.pk,
+            "wave": collection.wave.pk,
+            "participant": collection.participant.pk,
+            "batch": collection.batch.pk,
+            "token": collection.api_token.pk if "api-token" in name else collection.link_token,
+            "number": 1,
+        }
+        return reverse(name, kwargs={key: values[key] for key in keys})
+    if name.startswith("modelling:"):
+        from tests.modelling.factories import modelling_sample
+
+        sample = modelling_sample(world)
+        plan = sample.plan
+        items = {
+            "question": plan.question.pk,
+            "outcome": plan.outcome.pk,
+            "analysis": plan.analysis.pk,
+            "milestone": plan.question.plan.milestones.first().pk,
+            "risk": plan.question.plan.risks.first().pk,
+        }
+        values = {
+            "pk": world.project.pk,
+            "element": sample.model.elements["activity"].pk,
+            "link": sample.model.link.pk,
+            "number": 1,
+            "item": next((pk for item, pk in items.items() if name.startswith(f"modelling:plan-{item}")), 0),
+            "measure": sample.site_measure.pk if name == "modelling:measure-edit" else sample.programme_measure.pk,
         }
         return reverse(name, kwargs={key: values[key] for key in keys})
     if keys == {"slug"}:

@@ -50,6 +50,7 @@ class Config:
     tasks_backend: str
     log_level: str
     stuck_after_weeks: int
+    upload_max_mb: int = 20
 
     @classmethod
     def from_environ(cls, *, project_dir: Path, environ_: dict[str, str] | None = None) -> Config:
@@ -144,6 +145,7 @@ class Config:
             ),
             log_level=env.str("LOG_LEVEL", default="INFO"),
             stuck_after_weeks=env.int("STUCK_AFTER_WEEKS", default=12),
+            upload_max_mb=env.int("UPLOAD_MAX_MB", default=20),
         )
 
 

@@ -41,6 +41,18 @@ def decrypt(token: str) -> str:
         raise DecryptionError("A stored value could not be decrypted with any key in FIELD_ENCRYPTION_KEYS.") from exc
 
 
+def encrypt_bytes(value: bytes) -> bytes:
+    """Encrypt a file's contents (an uploaded spreadsheet waiting to be imported) with the newest key."""
+    return _current().encrypt(value)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _current().decrypt(token)
+    except InvalidToken as exc:
+        raise DecryptionError("A stored file could not be decrypted with any key in FIELD_ENCRYPTION_KEYS.") from exc
+
+
 def rotate(token: str) -> str:
     """Re-encrypt a token with the first (newest) key."""
     try:

@@ -55,6 +55,17 @@ class Action(StrEnum):
     VIEW_PROPOSAL = "intake.view_proposal"
     RECORD_CONSULTATION = "intake.record_consultation"
     MANAGE_PRIORITIES = "intake.priorities"
+    LIST_MEASURES = "measure.list"
+    ADD_MEASURE = "measure.add"
+    CHANGE_MEASURE = "measure.change"
+    VIEW_COLLECTION = "collection.view"
+    MANAGE_COLLECTION = "collection.manage"
+    VIEW_IDENTIFIERS = "collection.view_identifiers"
+    EXPORT_RESPONSES = "collection.export"
+    EXPORT_IDENTIFIABLE = "collection.export_identifiable"
+    MANAGE_API_TOKENS = "collection.api_tokens"
+    API_READ = "api.read"
+    API_WRITE = "api.write"
     MANAGE_OWN_ACCOUNT = "account.manage"
     USE_TWO_FACTOR = "account.two_factor"
 
@@ -149,6 +160,12 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return _project_rule(user, action, obj)
     if action in {Action.TRIAGE, Action.MANAGE_PRIORITIES}:
         return _is_manager(user)
+    if action.value.startswith("measure."):
+        return _measure_rule(user, action, obj)
+    if action.value.startswith("collection."):
+        return _collection_rule(user, action, obj)
+    if action.value.startswith("api."):
+        return _api_rule(user, action, obj)
     if action in {Action.VIEW_PROPOSAL, Action.RECORD_CONSULTATION}:
         # The manager, and the advisers assigned to the proposal, who hold the initial consultation.
         if obj is None:
@@ -188,6 +205,87 @@ def _project_rule(user: Any, action: Action, project: Any) -> bool:
     if action == Action.MANAGE_ACTIONS:
         return _is_manager(user) or adviser or bool(roles & {"site_lead", "site_member"})
     raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def _measure_rule(user: Any, action: Action, obj: Any) -> bool:
+    """The measures library: everyone signed in reads it; the manager keeps the programme's measures; a site's
+    team (lead and members) adds and changes its own organisation's measures."""
+    if action == Action.LIST_MEASURES:
+        return _verified(user)
+    editors = {"site_lead", "site_member"}
+    if action == Action.ADD_MEASURE:
+        if _is_manager(user):
+            return True
+        if obj is None:
+            return any(roles & editors for roles in _all_site_roles(user).values())
+        return bool(site_roles(user, obj.pk) & editors)
+    if action == Action.CHANGE_MEASURE:
+        if obj is None:
+            return _verified(user)
+        if obj.organisation_id is None or _is_manager(user):
+            return _is_manager(user)
+        return bool(site_roles(user, obj.organisation_id) & editors)
+    raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def _collection_rule(user: Any, action: Action, obj: Any) -> bool:
+    """Data collection (stage 5). Everyone who may see the project sees its questionnaires, waves and
+    pseudonymised responses; the site team (lead and members) does the work; identifying details of participants
+    are for the site lead and the data protection officer only, and an identifiable export for the officer only.
+    """
+    if action == Action.MANAGE_API_TOKENS:
+        # `obj` is an organisation: its site lead issues and revokes the keys its systems use.
+        if obj is None:
+            return any("site_lead" in roles for roles in _all_site_roles(user).values())
+        return "site_lead" in site_roles(user, obj.pk)
+    if obj is None:
+        return _verified(user)
+    roles = site_roles(user, obj.organisation_id)
+    if action in {Action.VIEW_COLLECTION, Action.EXPORT_RESPONSES}:
+        return _is_manager(user) or _is_assigned_adviser(user, obj) or bool(roles)
+    if action == Action.MANAGE_COLLECTION:
+        return bool(roles & {"site_lead", "site_member"})
+    if action == Action.VIEW_IDENTIFIERS:
+        return bool(roles & {"site_lead", "dpo"})
+    if action == Action.EXPORT_IDENTIFIABLE:
+        return "dpo" in roles
+    raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def _api_rule(token: Any, action: Action, project: Any) -> bool:
+    """The JSON API: `token` is an API token, good for its own organisation's projects and its scopes only."""
+    if token is None or getattr(token, "revoked_at", True) is not None:
+        return False
+    scope = {Action.API_READ: "read", Action.API_WRITE: "write"}[action]
+    if scope not in token.scopes:
+        return False
+    return project is None or project.organisation_id == token.organisation_id
+
+
+def visible_api_projects(token: Any) -> models.QuerySet[Any]:
+    from pine.journey.models import Project
+
+    if token is None or token.revoked_at is not None:
+        return Project.objects.none()
+    return Project.objects.filter(organisation_id=token.organisation_id)
+
+
+def visible_measures(user: Any) -> models.QuerySet[Any]:
+    """The programme's measures, and a site's own; programme staff see every site's too."""
+    from pine.modelling.models import Measure
+
+    if _is_staff(user):
+        return Measure.objects.all()
+    if not _verified(user):
+        return Measure.objects.none()
+    return Measure.objects.filter(
+        models.Q(organisation__isnull=True) | models.Q(organisation_id__in=list(_all_site_roles(user)))
+    )
+
+
+def measure_organisations(user: Any) -> list[int]:
+    """The organisations whose measures this user may add (the manager may add to the programme's library)."""
+    return [org for org, roles in _all_site_roles(user).items() if roles & {"site_lead", "site_member"}]
 
 
 def visible_proposals(user: Any) -> models.QuerySet[Any]:

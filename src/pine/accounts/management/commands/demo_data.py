@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from pine.accounts.demo import DEMO_PASSWORD, load_demo
+from pine.collection.demo import load_collection_demo
 from pine.intake.demo import load_intake_demo
 from pine.journey.demo import load_journey_demo
+from pine.modelling.demo import load_modelling_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +25,8 @@ class Command(BaseCommand):
             rows = load_demo()
             load_intake_demo()
             load_journey_demo()
+            load_modelling_demo()
+            load_collection_demo()
         width = max(len(r.email) for r in rows)
         self.stdout.write(f"\nDemo sign-ins (every password: {DEMO_PASSWORD})\n")
         self.stdout.write(f"{'Email'.ljust(width)}  {'Role':60}  Authenticator secret (base32)")
