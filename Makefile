@@ -5,6 +5,8 @@ UV_VERSION := 0.13.8
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Parallel test processes (pytest-xdist); browser journeys each get their own live server and database.
+TEST_WORKERS ?= 2
 GOVUK := src/pine/core/static/govuk
 export UV_PYTHON_DOWNLOADS := never
 
@@ -19,10 +21,10 @@ demo: install static
 
 test: install static
 	@mkdir -p var
-	PINE_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
+	PINE_ENV=test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install static
-	PINE_ENV=test $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	PINE_ENV=test $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
