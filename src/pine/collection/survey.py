@@ -293,7 +293,7 @@ def responses_of(*, link: SurveyLink, respondent_key: str = "") -> dict[int, Res
 @transaction.atomic
 def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], respondent_key: str = "") -> Response:
     """Keep one page's answers (so a respondent can stop and come back). Nothing changes once submitted."""
-    link = SurveyLink.objects.select_for_update().select_related("wave", "participant").get(pk=link.pk)
+    link = SurveyLink.objects.select_for_update(of=("self",)).select_related("wave", "participant").get(pk=link.pk)
     problem = link_state(link)
     if problem:
         raise CollectionError(problem)
@@ -321,7 +321,7 @@ def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], responde
 @transaction.atomic
 def submit(*, link: SurveyLink, respondent_key: str = "") -> list[Response]:
     """Send the answers: every questionnaire of the wave is marked submitted; a personal link is then used up."""
-    link = SurveyLink.objects.select_for_update().select_related("wave__project", "participant").get(pk=link.pk)
+    link = SurveyLink.objects.select_for_update(of=("self",)).select_related("wave__project", "participant").get(pk=link.pk)
     problem = link_state(link)
     if problem:
         raise CollectionError(problem)
