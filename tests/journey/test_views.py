@@ -179,3 +179,33 @@ def test_dashboards_have_a_constant_number_of_queries(
         with django_assert_max_num_queries(12):
             assert client.get(reverse("journey:project-list")).status_code == 200
     assert Project.objects.count() == 16
+
+
+def test_the_plan_checkpoint_is_decided_by_the_research_adviser_only(world: World, client_as: Any) -> None:
+    """Whether a plan is sound is a research judgement, and proceeding registers the plan."""
+    from pine.journey import services
+
+    practice, research = world.users["practice_adviser"], world.users["research_adviser"]
+    services.decision_record(actor=practice, checkpoint=world.checkpoint, outcome="proceed", reasons="")
+    stage = ProjectStage.objects.get(project=world.project, number=3)
+    soon = timezone.now() + dt.timedelta(days=3)
+    checkpoint = services.checkpoint_request(actor=world.users["site_lead"], stage=stage, proposed_times=[soon])
+    services.checkpoint_schedule(
+        actor=practice, checkpoint=checkpoint, starts_at=soon, duration_minutes=60, location="Video call"
+    )
+    decide = reverse("journey:checkpoint-decide", kwargs={"pk": world.project.pk, "checkpoint": checkpoint.pk})
+    detail = reverse("journey:checkpoint", kwargs={"pk": world.project.pk, "checkpoint": checkpoint.pk})
+
+    as_practice = client_as("practice_adviser")
+    assert "The research adviser records this checkpoint" in as_practice.get(detail).content.decode()
+    assert as_practice.get(decide).status_code == 403
+    assert as_practice.post(decide, {"outcome": "proceed", "reasons": ""}).status_code == 403
+    assert not Decision.objects.filter(checkpoint=checkpoint).exists()
+
+    as_research = client_as("research_adviser")
+    assert "Record the decision" in as_research.get(detail).content.decode()
+    assert as_research.post(decide, {"outcome": "proceed", "reasons": ""}).status_code == 302
+    assert Decision.objects.get(checkpoint=checkpoint).decided_by == research
+    assert ProjectStage.objects.get(project=world.project, number=4).status == StageStatus.OPEN
+    # Stage 2 stays either adviser's: the practice adviser decided it above.
+    assert Decision.objects.get(checkpoint=world.checkpoint).decided_by == practice

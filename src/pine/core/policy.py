@@ -157,6 +157,10 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
             return True
         return obj.organisation_id is not None and "site_lead" in site_roles(user, obj.organisation_id)
     if action.value.startswith(("project.", "checkpoint.", "action.")):
+        if _is_checkpoint(obj):
+            if action == Action.DECIDE_CHECKPOINT:
+                return _decide_rule(user, obj)  # its stage may ask for one adviser's judgement
+            obj = obj.project
         return _project_rule(user, action, obj)
     if action in {Action.TRIAGE, Action.MANAGE_PRIORITIES}:
         return _is_manager(user)
@@ -205,6 +209,27 @@ def _project_rule(user: Any, action: Action, project: Any) -> bool:
     if action == Action.MANAGE_ACTIONS:
         return _is_manager(user) or adviser or bool(roles & {"site_lead", "site_member"})
     raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def _is_checkpoint(obj: Any) -> bool:
+    from pine.journey.models import Checkpoint
+
+    return isinstance(obj, Checkpoint)
+
+
+def _decide_rule(user: Any, checkpoint: Any) -> bool:
+    """A checkpoint's decision: an assigned adviser, or the one adviser whose judgement the stage asks for."""
+    from pine.journey.stages import stage as stage_definition
+
+    project = checkpoint.project
+    if not _project_rule(user, Action.DECIDE_CHECKPOINT, project):
+        return False
+    decided_by = stage_definition(checkpoint.stage.number).decided_by
+    if decided_by == "research_adviser":
+        return user.pk == project.research_adviser_id
+    if decided_by == "practice_adviser":
+        return user.pk == project.practice_adviser_id
+    return True
 
 
 def _measure_rule(user: Any, action: Action, obj: Any) -> bool:

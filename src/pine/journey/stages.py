@@ -13,6 +13,8 @@ class StageDefinition:
     produces: str
     checkpoint_decides: str
     has_checkpoint: bool = True
+    # Whose judgement the checkpoint is: "" for either assigned adviser, or one adviser's role.
+    decided_by: str = ""
 
     @property
     def guidance_slug(self) -> str:
@@ -41,6 +43,8 @@ STAGES: tuple[StageDefinition, ...] = (
         "Plan your evaluation",
         "questions, outcomes, measures, design, sample size and analysis plan; a registered version",
         "whether the plan is sound",
+        # Whether a plan is sound is a research judgement, and this decision registers the plan.
+        decided_by="research_adviser",
     ),
     StageDefinition(
         4,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from pine.journey.forms import (
 from pine.journey.models import Action as ProjectAction
 from pine.journey.models import Checkpoint, CheckpointStatus, Project, ProjectMember, ProjectStage, StageStatus
 from pine.journey.stages import BY_NUMBER
+from pine.journey.stages import stage as stage_definition
 
 
 def _project(request: AuthenticatedRequest, pk: int, action: Action = Action.VIEW_PROJECT) -> Project:
@@ -278,6 +280,8 @@ def checkpoint_detail(request: AuthenticatedRequest, pk: int, checkpoint: int) -
         "notes_form": NotesForm(initial={"notes": meeting.notes, "version": meeting.notes_version}),
         "decision_form": DecisionForm(),
         **_can(request, project),
+        "may_decide": policy.can(request.user, Action.DECIDE_CHECKPOINT, meeting),
+        "decided_by": stage_definition(meeting.stage.number).decided_by,
     }
     return render(request, "journey/checkpoint.html", context)
 
@@ -295,6 +299,8 @@ def _checkpoint_form_page(
 ) -> HttpResponse:
     project = _project(request, pk, action)
     meeting = _checkpoint(project, checkpoint)
+    if not policy.can(request.user, action, meeting):
+        raise PermissionDenied  # e.g. a stage whose decision is the research adviser's
     form = make_form(posted(request), meeting)
     if request.method == "POST" and form.is_valid():
         try:
