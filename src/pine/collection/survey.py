@@ -321,7 +321,11 @@ def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], responde
 @transaction.atomic
 def submit(*, link: SurveyLink, respondent_key: str = "") -> list[Response]:
     """Send the answers: every questionnaire of the wave is marked submitted; a personal link is then used up."""
-    link = SurveyLink.objects.select_for_update(of=("self",)).select_related("wave__project", "participant").get(pk=link.pk)
+    link = (
+        SurveyLink.objects.select_for_update(of=("self",))
+        .select_related("wave__project", "participant")
+        .get(pk=link.pk)
+    )
     problem = link_state(link)
     if problem:
         raise CollectionError(problem)
