@@ -126,7 +126,7 @@ def _hartwell(project: Project) -> None:
         measure=_measure("PINE practice confidence scale"),
         reported_by="practitioner",
         time_points=["baseline", "3m"],
-        scoring="",
+        scoring="Average of the eight items, 1 to 5; valid with at least six items answered.",
     )
     o2 = services.outcome_save(
         **plan,
