@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from pine.accounts.models import Organisation, User
-from pine.collection import imports, services, survey
+from pine.collection import imports, services_waves, survey
 from pine.collection.api import token_hash
 from pine.collection.models import (
     ApiToken,
@@ -106,7 +106,7 @@ def make_participants(
 ) -> list[Participant]:
     return [
         Participant.objects.create(project=project, pseudonym=p, group=group, cluster=cluster)
-        for p in services.new_pseudonyms(count)
+        for p in services_waves.new_pseudonyms(count)
     ]
 
 

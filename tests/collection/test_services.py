@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pine.collection import scoring, selectors, services, survey
+from pine.collection import scoring, selectors, services, services_waves, survey
 from pine.collection.models import (
     Instrument,
     Item,
@@ -149,9 +149,9 @@ def test_a_wave_cannot_open_before_the_data_protection_checkpoint_proceeds(world
     instrument = make_instrument(project=world.project, actor=lead)
     wave = make_wave(project=world.project, instruments=[instrument], code="w2", opened=False)
     with pytest.raises(CollectionError, match="data protection and ethics checkpoint"):
-        services.wave_open(actor=lead, wave=wave)
+        services_waves.wave_open(actor=lead, wave=wave)
     open_gate(world.project)
-    services.wave_open(actor=lead, wave=wave)
+    services_waves.wave_open(actor=lead, wave=wave)
     assert wave.opened_at is not None and wave.accepting
 
 
@@ -159,7 +159,7 @@ def test_a_wave_needs_questionnaires_with_questions_and_sensible_dates(site: dic
     empty = Instrument.objects.create(project=site["project"], name="Empty")
     today = timezone.localdate()
     with pytest.raises(CollectionError, match="closing date"):
-        services.wave_save(
+        services_waves.wave_save(
             actor=site["lead"],
             project=site["project"],
             name="W",
@@ -168,7 +168,7 @@ def test_a_wave_needs_questionnaires_with_questions_and_sensible_dates(site: dic
             closes_on=today - dt.timedelta(days=1),
             instruments=[empty],
         )
-    wave = services.wave_save(
+    wave = services_waves.wave_save(
         actor=site["lead"],
         project=site["project"],
         name="W",
@@ -178,14 +178,14 @@ def test_a_wave_needs_questionnaires_with_questions_and_sensible_dates(site: dic
         instruments=[empty],
     )
     with pytest.raises(CollectionError, match="Add questions to Empty"):
-        services.wave_open(actor=site["lead"], wave=wave)
+        services_waves.wave_open(actor=site["lead"], wave=wave)
 
 
 # Participants and identifiers
 
 
 def test_participants_get_random_pseudonyms(site: dict[str, Any]) -> None:
-    people = services.participants_add_many(
+    people = services_waves.participants_add_many(
         actor=site["lead"], project=site["project"], count=50, group="comparison", cluster="East"
     )
     pseudonyms = [p.pseudonym for p in people]
@@ -194,7 +194,7 @@ def test_participants_get_random_pseudonyms(site: dict[str, Any]) -> None:
 
 
 def test_identifiers_are_encrypted_at_rest_and_found_only_by_exact_value(site: dict[str, Any]) -> None:
-    participant = services.participant_create(
+    participant = services_waves.participant_create(
         actor=site["lead"],
         project=site["project"],
         group="intervention",
@@ -228,13 +228,13 @@ def test_identifiers_are_encrypted_at_rest_and_found_only_by_exact_value(site: d
 
 
 def test_the_audit_log_never_holds_identifying_values_or_their_hashes(site: dict[str, Any]) -> None:
-    participant = services.participant_create(
+    participant = services_waves.participant_create(
         actor=site["lead"], project=site["project"], identifiers={"name": "Alex Morgan", "case_number": "HC-12345"}
     )
-    services.participant_set_identifiers(
+    services_waves.participant_set_identifiers(
         actor=site["lead"], participant=participant, identifiers={"name": "Alex Smith"}
     )
-    services.participant_delete(actor=site["lead"], participant=participant)
+    services_waves.participant_delete(actor=site["lead"], participant=participant)
     events = AuditEvent.objects.filter(object_type="collection.Participant")
     assert events.count() == 3
     logged = " ".join(f"{e.object_repr} {e.changes}" for e in events)
@@ -378,7 +378,7 @@ def test_tracking_a_wave_of_5000_people_takes_a_fixed_number_of_queries(site: di
     wave = make_wave(project=project, instruments=[instrument], code="big", position=20)
     Participant.objects.bulk_create(
         Participant(project=project, pseudonym=p, group="intervention" if n % 2 else "comparison")
-        for n, p in enumerate(services.new_pseudonyms(5000))
+        for n, p in enumerate(services_waves.new_pseudonyms(5000))
     )
     survey.links_ensure(wave=wave)
     people = list(Participant.objects.filter(project=project)[:2500])

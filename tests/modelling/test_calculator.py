@@ -13,7 +13,7 @@ import pytest
 from scipy.stats import norm
 
 from pine.modelling.calculator import CalculatorError, Question, calculate, detectable_proportions
-from pine.modelling.forms import CalculatorForm
+from pine.modelling.forms_calculator import CalculatorForm
 
 
 def approx(value: float, rel: float = 1e-5) -> object:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pine.accounts.models import User
-from pine.collection import imports, services, survey
+from pine.collection import imports, services, services_waves, survey
 from pine.collection.models import ImportBatch, Instrument, Participant, SurveyLink, Wave
 from pine.journey.models import Project
 
@@ -127,13 +127,13 @@ def load_collection_demo() -> None:
         ("East Locality", "comparison", 30),
     )
     for team, group, count in teams:
-        for participant in services.participants_add_many(
+        for participant in services_waves.participants_add_many(
             actor=lead, project=hartwell, count=count, group=group, cluster=team, consent="given"
         ):
             people.append((participant, rng.gauss(3.1, 0.5)))
     for number, (participant, _) in enumerate(people, start=1):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        services.participant_set_identifiers(
+        services_waves.participant_set_identifiers(
             actor=lead,
             participant=participant,
             identifiers={"name": name, "email": f"social.worker{number:02d}@hartwell.example"},
@@ -141,7 +141,7 @@ def load_collection_demo() -> None:
     Participant.objects.filter(project=hartwell).update(consent_date=timezone.localdate() - dt.timedelta(days=80))
 
     today = timezone.localdate()
-    baseline = services.wave_save(
+    baseline = services_waves.wave_save(
         actor=member,
         project=hartwell,
         name="Baseline",
@@ -150,7 +150,7 @@ def load_collection_demo() -> None:
         closes_on=today - dt.timedelta(days=45),
         instruments=[instrument],
     )
-    follow_up = services.wave_save(
+    follow_up = services_waves.wave_save(
         actor=member,
         project=hartwell,
         name="3-month follow-up",
@@ -189,11 +189,11 @@ def load_collection_demo() -> None:
     )
     batch.refresh_from_db()
     imports.batch_commit(actor=member, batch=batch)
-    services.wave_open(actor=member, wave=baseline)
-    services.wave_close(actor=member, wave=baseline)
+    services_waves.wave_open(actor=member, wave=baseline)
+    services_waves.wave_close(actor=member, wave=baseline)
 
     # The follow-up is open: links emailed ten days ago, a reminder since, some answers still to come.
-    services.wave_open(actor=member, wave=follow_up)
+    services_waves.wave_open(actor=member, wave=follow_up)
     survey.links_send(actor=member, wave=follow_up)
     pages = survey.pages(wave=follow_up)
     for participant, level in people:

@@ -38,7 +38,8 @@ from pine.collection.models import (
     ResponseStatus,
     Wave,
 )
-from pine.collection.services import CollectionError, new_pseudonyms
+from pine.collection.services import CollectionError
+from pine.collection.services_waves import new_pseudonyms
 from pine.core import audit, crypto
 from pine.core.models import AuditAction
 from pine.journey import gates

@@ -215,7 +215,7 @@ def participants(*, project: Project, query: str = "", identifiers: bool = False
 
 
 def _as_date(text: str) -> str:
-    from pine.collection.validation import CellProblem, parse_date
+    from pine.collection.validation_cells import CellProblem, parse_date
 
     try:
         return parse_date(text).isoformat()

@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from pine.collection import selectors, services, survey
+from pine.collection import selectors, services_waves, survey
 from pine.collection.forms import AddManyForm, IdentifiersForm, ParticipantForm, ParticipantSearchForm, WaveForm
 from pine.collection.models import IDENTIFIER_FIELDS, Participant, Wave
 from pine.collection.services import CollectionError
@@ -54,7 +54,7 @@ def wave_edit(request: AuthenticatedRequest, pk: int, wave: int | None = None) -
     form = WaveForm(posted(request), initial=initial, instruments=project.instruments.all())
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.wave_save(actor=request.user, project=project, wave=existing, **form.cleaned_data)
+            saved = services_waves.wave_save(actor=request.user, project=project, wave=existing, **form.cleaned_data)
         except CollectionError as problem:
             form.add_error(None, str(problem))
         else:
@@ -108,7 +108,7 @@ def wave_open(request: AuthenticatedRequest, pk: int, wave: int) -> HttpResponse
         request,
         pk,
         wave,
-        lambda w: services.wave_open(actor=request.user, wave=w),
+        lambda w: services_waves.wave_open(actor=request.user, wave=w),
         lambda w: f"{w.name} is open. Send the links, or download them to send yourselves.",
     )
 
@@ -120,7 +120,7 @@ def wave_close(request: AuthenticatedRequest, pk: int, wave: int) -> HttpRespons
         request,
         pk,
         wave,
-        lambda w: services.wave_close(actor=request.user, wave=w),
+        lambda w: services_waves.wave_close(actor=request.user, wave=w),
         lambda w: f"{w.name} is closed: its links no longer accept answers",
     )
 
@@ -235,7 +235,7 @@ def participant_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ParticipantForm(posted(request), prefix="p")
     details = IdentifiersForm(posted(request), prefix="id") if identifiers else None
     if request.method == "POST" and form.is_valid() and (details is None or details.is_valid()):
-        participant = services.participant_create(
+        participant = services_waves.participant_create(
             actor=request.user,
             project=project,
             identifiers=details.cleaned_data if details is not None else None,
@@ -256,7 +256,7 @@ def participant_add_many(request: AuthenticatedRequest, pk: int) -> HttpResponse
     form = AddManyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            rows = services.participants_add_many(actor=request.user, project=project, **form.cleaned_data)
+            rows = services_waves.participants_add_many(actor=request.user, project=project, **form.cleaned_data)
         except CollectionError as problem:
             form.add_error(None, str(problem))
         else:
@@ -292,7 +292,7 @@ def participant_edit(request: AuthenticatedRequest, pk: int, participant: int) -
     initial = {"group": row.group, "cluster": row.cluster, "consent": row.consent, "consent_date": row.consent_date}
     form = ParticipantForm(posted(request), initial=initial, prefix="p")
     if request.method == "POST" and form.is_valid():
-        services.participant_update(actor=request.user, participant=row, data=form.cleaned_data)
+        services_waves.participant_update(actor=request.user, participant=row, data=form.cleaned_data)
         messages.success(request, f"{row.pseudonym} has been updated")
         return redirect(row)
     return render(
@@ -311,7 +311,7 @@ def participant_identifiers(request: AuthenticatedRequest, pk: int, participant:
         initial["date_of_birth"] = date.fromisoformat(initial["date_of_birth"])
     form = IdentifiersForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.participant_set_identifiers(actor=request.user, participant=row, identifiers=form.cleaned_data)
+        services_waves.participant_set_identifiers(actor=request.user, participant=row, identifiers=form.cleaned_data)
         messages.success(request, f"The identifying details of {row.pseudonym} have been saved")
         return redirect(row)
     return render(
@@ -327,7 +327,7 @@ def participant_delete(request: AuthenticatedRequest, pk: int, participant: int)
     project = project_for(request, pk, Action.VIEW_IDENTIFIERS)
     row = _participant(project, participant)
     if request.method == "POST":
-        services.participant_delete(actor=request.user, participant=row)
+        services_waves.participant_delete(actor=request.user, participant=row)
         messages.success(request, f"{row.pseudonym} and their answers have been deleted")
         return redirect("collection:participants", pk=project.pk)
     return render(request, "collection/participant_delete.html", {"participant": row, **permissions(request, project)})
