@@ -206,6 +206,26 @@ def test_charts_are_svg_with_titles() -> None:
     ]
     for svg in svgs:
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "</svg>" in svg
+        assert re.search(r'<svg\b[^>]*role="img"[^>]*><title>[^<]{20,}</title>', svg), svg[:400]
+    assert "<title>Before and after: box plots of 30 people" in svgs[0]
+    assert "Forest plot of 4 sites" in svgs[3] and "pooled" in svgs[3]
+
+
+def test_charts_are_the_same_every_time_even_drawn_in_parallel() -> None:
+    """Charts use no shared pyplot state: threads drawing at once give the same SVG as drawing alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    result = ps.meta([0.2, 0.5, 0.1, 0.4], se=[0.1, 0.2, 0.15, 0.1])
+    alone = charts.forest(result)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda _: charts.forest(result), range(8)))
+    assert together == [alone] * 8
+
+
+def test_a_chart_title_is_escaped() -> None:
+    """Labels typed by people cannot break the SVG's markup."""
+    svg = charts.before_after([1.0, 2.0], [2.0, 3.0], labels=("<b>Pre</b>", "Post & after"))
+    assert "<b>" not in svg.split("</title>")[0] and "&lt;b&gt;pre&lt;/b&gt;" in svg
 
 
 def test_command_reads_xlsx(tmp_path: Path) -> None:
