@@ -34,20 +34,20 @@ _tmp = tempfile.mkdtemp(prefix="pine-collection-bench-")
 os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
 os.environ.setdefault("MEDIA_ROOT", f"{_tmp}/media")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import pandas as pd  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
+import pandas as pd
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from pine.accounts.models import Membership, Organisation, User  # noqa: E402
-from pine.collection import imports, services  # noqa: E402
-from pine.collection.models import (  # noqa: E402
+from pine.accounts.models import Membership, Organisation, User
+from pine.collection import imports, services
+from pine.collection.models import (
     ImportStatus,
     Instrument,
     Item,
@@ -57,8 +57,8 @@ from pine.collection.models import (  # noqa: E402
     SurveyLink,
     Wave,
 )
-from pine.journey import services as journey  # noqa: E402
-from pine.journey.models import Project, ProjectStage, StageStatus  # noqa: E402
+from pine.journey import services as journey
+from pine.journey.models import Project, ProjectStage, StageStatus
 
 ROWS, ITEMS, TRACKED = 100_000, 20, 5_000
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]

@@ -25,23 +25,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pine.settings")
 _tmp = tempfile.mkdtemp(prefix="pine-bench-")
 os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import path  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import path
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pine.accounts.models import Membership, Organisation, User  # noqa: E402
-from pine.core import policy  # noqa: E402
-from pine.core.models import AuditAction, AuditEvent  # noqa: E402
+from pine.accounts.models import Membership, Organisation, User
+from pine.core import policy
+from pine.core.models import AuditAction, AuditEvent
 
 ORGANISATIONS, PEOPLE_PER_ORGANISATION, EVENTS = 300, 10, 20_000
 REPEATS = 30

@@ -24,10 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-import numpy as np  # noqa: E402
-from scipy import stats  # noqa: E402
+import numpy as np
+from scipy import stats
 
-import pine.stats as ps  # noqa: E402
+import pine.stats as ps
 
 GOAL = 1.5
 N_ROWS = 1_000_000
