@@ -10,20 +10,22 @@ TEST_WORKERS ?= 2
 GOVUK := src/pine/core/static/govuk
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-fast lint format typecheck bench install static clean
+.PHONY: demo test test-fast lint format typecheck bench bench-quick install static system-packages clean
 
 demo: install static
+	scripts/system-packages --documents
 	@mkdir -p var
 	PINE_ENV=development $(BIN)/pine migrate --no-input
 	PINE_ENV=development $(BIN)/pine demo-data
 	@echo "PINE is starting on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	PINE_ENV=development PORT=$(PORT) $(BIN)/pine serve
 
-test: install static
+test: install static system-packages
 	@mkdir -p var
 	PINE_ENV=test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install static
+	scripts/system-packages --documents
 	PINE_ENV=test $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: install
@@ -41,6 +43,10 @@ bench: install
 	for script in bench/*_bench.py; do PINE_ENV=test $(BIN)/python $$script || exit 1; done
 
 install: $(VENV)/.installed
+
+# Chromium for the browser journeys, Pango and Cairo for PDFs and diagrams: Debian's packages, when missing.
+system-packages:
+	scripts/system-packages
 
 # Reinstalled only when the lock file or the project's metadata changes, so a second `make demo` is quick.
 $(VENV)/.installed: requirements/lock.txt pyproject.toml

@@ -25,7 +25,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "pine.example.org",
         "BASE_URL": "https://pine.example.org",
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "FIELD_HASH_KEY": "hash-key-for-tests",
+        "FIELD_HASH_KEY": secrets.token_urlsafe(32),
         "EMAIL_URL": "smtp+tls://user:pass@smtp.example.org:587",
     }
     env.update(overrides)
@@ -55,6 +55,9 @@ def test_production_configuration_is_read_from_the_environment() -> None:
         ({"FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{DEV_FIELD_KEY}"}, "development key"),
         ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "key 1 is not a Fernet key"),
         ({"FIELD_HASH_KEY": "<unset>"}, "FIELD_HASH_KEY must be set"),
+        ({"FIELD_HASH_KEY": "x"}, "FIELD_HASH_KEY must be at least 32 random characters"),
+        ({"FIELD_HASH_KEY": "ab" * 20}, "FIELD_HASH_KEY must be at least 32 random characters"),
+        ({"DEBUG": "true"}, "DEBUG must be off when PINE_ENV=production"),
         ({"EMAIL_URL": "<unset>"}, "EMAIL_URL must be set"),
         ({"PINE_ENV": "staging"}, "PINE_ENV must be one of"),
     ],
@@ -72,6 +75,28 @@ def test_development_defaults_apply_only_in_development() -> None:
     assert config.email["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     with pytest.raises(ImproperlyConfigured):
         Config.from_environ(project_dir=ROOT, environ_={})
+
+
+@pytest.mark.parametrize(
+    ("environ_", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8811"}, "http://127.0.0.1:8811"),
+        ({"PORT": "8811", "HOST": "0.0.0.0"}, "http://127.0.0.1:8811"),
+        ({"PORT": "9000", "HOST": "localhost"}, "http://localhost:9000"),
+        ({"PORT": "8811", "BASE_URL": "http://pine.test:1234/"}, "http://pine.test:1234"),
+    ],
+)
+def test_development_links_follow_the_served_address(environ_: dict[str, str], expected: str) -> None:
+    """Outside production, the address in emails, .ics files and link downloads is where `pine serve` listens."""
+    config = Config.from_environ(project_dir=ROOT, environ_={"PINE_ENV": "development", **environ_})
+    assert config.base_url == expected
+
+
+def test_production_links_come_from_base_url_whatever_the_port() -> None:
+    """In production the served port says nothing about the public address: BASE_URL decides."""
+    config = Config.from_environ(project_dir=ROOT, environ_=production_env(PORT="8811"))
+    assert config.base_url == "https://pine.example.org"
 
 
 def run_pine(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

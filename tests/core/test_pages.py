@@ -67,3 +67,16 @@ def test_forged_form_posts_are_refused_with_a_clear_page() -> None:
 def test_every_form_page_carries_a_csrf_token(client: Client) -> None:
     for url in (reverse("accounts:sign-in"), reverse("accounts:password-reset")):
         assert 'name="csrfmiddlewaretoken"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/sign-in/", "/healthz", "/no-such-page/", "/s/not-a-token/"])
+def test_a_request_for_another_host_is_refused_with_400_not_500(path: str, settings: Any) -> None:
+    """A forged Host header gets the GOV.UK 'problem with your request' page, even before a user is known."""
+    settings.ALLOWED_HOSTS = ["pine.example.org"]
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with your request" in response.content.decode()
+    assert client.get(path, HTTP_HOST="pine.example.org").status_code != 400

@@ -105,19 +105,31 @@ class Config:
         allowed_hosts = env.list("ALLOWED_HOSTS", default=hosts_default)
         if production and not allowed_hosts:
             raise ImproperlyConfigured("ALLOWED_HOSTS must list the service's host names when PINE_ENV=production.")
-        base_url = env.str("BASE_URL", default="" if production else "http://127.0.0.1:8000").rstrip("/")
+        base_url = env.str("BASE_URL", default="" if production else _served_address(env)).rstrip("/")
         if production and not base_url.startswith("https://"):
             raise ImproperlyConfigured("BASE_URL must be the service's https:// address when PINE_ENV=production.")
+        debug = env.bool("DEBUG", default=pine_env == "development")
+        if production and debug:
+            raise ImproperlyConfigured(
+                "DEBUG must be off when PINE_ENV=production: its error pages show settings and data to anyone."
+            )
+        field_hash_key = secret("FIELD_HASH_KEY", DEV_HASH_KEY)
+        if production and (len(field_hash_key) < 32 or len(set(field_hash_key)) < 10):
+            raise ImproperlyConfigured(
+                "FIELD_HASH_KEY must be at least 32 random characters when PINE_ENV=production: identifiers are "
+                "looked up by keyed hashes, and a short key lets anyone who sees the hashes guess the identifiers "
+                "(for example from `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)."
+            )
 
         return cls(
             env=pine_env,
             secret_key=secret_key,
-            debug=env.bool("DEBUG", default=pine_env == "development"),
+            debug=debug,
             allowed_hosts=allowed_hosts,
             csrf_trusted_origins=env.list("CSRF_TRUSTED_ORIGINS", default=[base_url] if production else []),
             database=database,
             field_encryption_keys=field_keys,
-            field_hash_key=secret("FIELD_HASH_KEY", DEV_HASH_KEY),
+            field_hash_key=field_hash_key,
             email=email,
             default_from_email=env.str("DEFAULT_FROM_EMAIL", default="PINE <pine@localhost>"),
             contact_email=env.str("CONTACT_EMAIL", default="pine@localhost"),
@@ -147,6 +159,14 @@ class Config:
             stuck_after_weeks=env.int("STUCK_AFTER_WEEKS", default=12),
             upload_max_mb=env.int("UPLOAD_MAX_MB", default=20),
         )
+
+
+def _served_address(env: environ.Env) -> str:
+    """Outside production, links in emails and downloads point at the address `pine serve` listens on."""
+    host = env.str("HOST", default="127.0.0.1")
+    if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 - listening everywhere; links use the loopback
+        host = "127.0.0.1"
+    return f"http://{host}:{env.int('PORT', default=8000)}"
 
 
 def _check_fernet_keys(keys: list[str]) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -14,7 +15,9 @@ SERVICE_NAME = "PINE – Practice in Need of Evidence"
 
 def service(request: HttpRequest) -> dict[str, Any]:
     """The service name and the navigation items this person may use."""
-    user = request.user
+    # An error page can be rendered for a request that never reached the authentication middleware (a
+    # bad Host header is refused before it): such a request has no user, and is shown the public navigation.
+    user = getattr(request, "user", None) or AnonymousUser()
     items: list[tuple[str, str]] = []
     if user.is_authenticated:
         items.append(("Home", reverse("core:home")))
