@@ -12,7 +12,9 @@ The CSV mixes numbers, scale labels ("Agree"), blanks and an N/A code.
 Then the response-tracking page of a wave of 5,000 participants, half of whom answered: its time and query count
 (which must not grow with the number of participants).
 
-Run: `make bench` or `PINE_ENV=test .venv/bin/python bench/collection_bench.py`.
+Run: `make bench` or `PINE_ENV=test .venv/bin/python bench/collection_bench.py`; `--quick` runs it at 2,000 rows and
+200 tracked participants (as the test suite does, so the benchmark cannot rot), and reports the target without
+enforcing it: at that size fixed costs dominate.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pine.accounts.models import Membership, Organisation, User
-from pine.collection import imports, services
+from pine.collection import imports, services_waves
 from pine.collection.models import (
     ImportStatus,
     Instrument,
@@ -60,7 +62,8 @@ from pine.collection.models import (
 from pine.journey import services as journey
 from pine.journey.models import Project, ProjectStage, StageStatus
 
-ROWS, ITEMS, TRACKED = 100_000, 20, 5_000
+QUICK = "--quick" in sys.argv[1:]
+ROWS, ITEMS, TRACKED = (2_000, 20, 200) if QUICK else (100_000, 20, 5_000)
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 
 
@@ -91,7 +94,7 @@ def setup() -> tuple[User, Project, Instrument, Wave, bytes]:
         project=project, name="Baseline", code="baseline", opens_on="2026-01-01", closes_on="2026-12-31"
     )
     wave.instruments.set([instrument])
-    pseudonyms = services.new_pseudonyms(ROWS)
+    pseudonyms = services_waves.new_pseudonyms(ROWS)
     Participant.objects.bulk_create(
         (
             Participant(project=project, pseudonym=p, group="intervention" if n % 2 else "comparison")
@@ -174,7 +177,7 @@ def tracking(lead: User, project: Project, instrument: Instrument) -> tuple[floa
     copy = Instrument.objects.create(project=other, name="Copy")
     wave.instruments.set([copy])
     people = Participant.objects.bulk_create(
-        Participant(project=other, pseudonym=p, group="intervention") for p in services.new_pseudonyms(TRACKED)
+        Participant(project=other, pseudonym=p, group="intervention") for p in services_waves.new_pseudonyms(TRACKED)
     )
     Response.objects.bulk_create(
         Response(wave=wave, instrument=copy, participant=p, source="import", status="submitted") for p in people[::2]
@@ -208,7 +211,7 @@ def main() -> int:
     print(f"{'PINE check + import together':58} {checked + committed:9.2f} {(checked + committed) / base:11.2f}")
     print(f"{f'response tracking page, wave of {TRACKED:,} ({queries} queries)':58} {page:9.2f} {'':>11}")
     print(f"\nImport target: at most 3x the baseline: {'met' if ratio <= 3 else 'NOT met'} ({ratio:.2f}x)")
-    return 0 if ratio <= 3 else 1
+    return 0 if ratio <= 3 or QUICK else 1
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ number; `pine.stats` also gives CIs, effect sizes with noncentral-t intervals, a
 dropped rows and a summary sentence. The table shows the best of several repeats of each and the ratio
 ours ÷ baseline; the goal is at most 1.5. Exit code 1 if any ratio is above the goal.
 
-Run: `make bench` or `PINE_ENV=test .venv/bin/python bench/stats_bench.py` (add `--quick` for a smoke run).
+Run: `make bench` or `PINE_ENV=test .venv/bin/python bench/stats_bench.py` ; `--quick` runs 20,000 rows and
+reports the goal without enforcing it (the test suite runs it so, so the benchmark cannot rot; timings at that size
+are noise). A disagreement between pine.stats and the baseline fails in both modes.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def reml_plain(y: np.ndarray, v: np.ndarray) -> tuple[float, float, float]:
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
-    n = 100_000 if quick else N_ROWS
+    n = 20_000 if quick else N_ROWS
     repeats = 3 if quick else 15
     rng = np.random.default_rng(20240601)
     before = rng.normal(50, 10, n)
@@ -141,7 +143,7 @@ def main(argv: list[str]) -> int:
         flag = "" if ratio <= GOAL else "  above goal"
         print(f"{name.ljust(width)}  {ours_t * 1000:9.2f}ms  {base_t * 1000:9.2f}ms  {ratio:6.2f}{flag}")
     print(f"goal: every ratio at most {GOAL}")
-    return 0 if worst <= GOAL else 1
+    return 0 if worst <= GOAL or quick else 1
 
 
 if __name__ == "__main__":
