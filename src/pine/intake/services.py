@@ -15,15 +15,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from pine.accounts import services as accounts
 from pine.accounts.models import Organisation, User
-from pine.core import audit, crypto
-from pine.core.calendar import Meeting, attachment, meeting_calendar
+from pine.core import audit, crypto, notify
+from pine.core.calendar import Meeting, meeting_calendar
 from pine.core.models import AuditAction
-from pine.core.notify import queue_email, render_email
+from pine.core.notify import render_email
+from pine.intake import emails
 from pine.intake.models import (
     OPEN_STATUSES,
     Consultation,
@@ -86,12 +86,12 @@ def _email(
     template: str = "",
     body: str = "",
     context: dict[str, Any] | None = None,
-    attachments: list[list[str]] | None = None,
 ) -> SentEmail:
-    """Send an email about a proposal and keep a copy on it."""
+    """Keep a copy of an email about a proposal on it, and queue it (the task is given the copy's id only)."""
     text = body or render_email(template, {"proposal": proposal, **(context or {})})
-    queue_email(to=to, subject=subject, body=text, attachments=attachments)
-    return SentEmail.objects.create(proposal=proposal, to=to, subject=subject, body=text)
+    sent = SentEmail.objects.create(proposal=proposal, to=to, subject=subject, body=text)
+    notify.queue(emails.send_proposal_email, sent_email_id=sent.pk)
+    return sent
 
 
 def _next_reference(year: int) -> str:
@@ -157,18 +157,17 @@ def proposal_submit(
 
 @transaction.atomic
 def draft_save(*, email: str, answers: dict[str, Any]) -> ProposalDraft:
-    """Keep the answers so far and email a link to them. Expired drafts are deleted here, as new ones come in."""
+    """Keep the answers so far and email a link to them (made by the email task). Expired drafts are deleted here,
+    as new ones come in, and by `pine prune-proposals`."""
     ProposalDraft.objects.filter(expires_at__lte=timezone.now()).delete()
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
     draft = ProposalDraft.objects.create(
         token_hash=_hash(token),
         email=email,
         sealed_answers=json.dumps(answers),
         expires_at=timezone.now() + DRAFT_LIFETIME,
     )
-    path = reverse("intake:resume", kwargs={"token": token})
-    body = render_email("email/proposal_draft.txt", {"path": path, "draft": draft})
-    queue_email(to=email, subject="Your saved PINE proposal", body=body)
+    notify.queue(emails.send_draft_link, draft_id=draft.pk)
     return draft
 
 
@@ -224,18 +223,22 @@ def proposal_assign(
 def proposal_request_information(*, actor: User, proposal: Proposal, question: str) -> InformationRequest:
     proposal = _lock(proposal)
     _require_open(proposal)
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
     request = InformationRequest.objects.create(
         proposal=proposal, question=question.strip(), token_hash=_hash(token), asked_by=actor
     )
     _set_status(proposal, ProposalStatus.MORE_INFORMATION, actor=actor)
-    _email(
-        proposal,
+    # The kept copy has no link: the email task makes a fresh single-use one when it sends.
+    sent = SentEmail.objects.create(
+        proposal=proposal,
         to=proposal.contact_email,
         subject=f"A question about your proposal {proposal.reference}",
-        template="email/proposal_question.txt",
-        context={"request": request, "path": reverse("intake:respond", kwargs={"token": token})},
+        body=render_email(
+            "email/proposal_question.txt",
+            {"proposal": proposal, "request": request, "service_url": "", "path": emails.LINK_NOT_KEPT},
+        ),
     )
+    notify.queue(emails.send_information_request, sent_email_id=sent.pk, request_id=request.pk)
     return request
 
 
@@ -320,7 +323,7 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Propos
 # The initial consultation
 
 
-def _calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
+def consultation_calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
     proposal = consultation.proposal
     people = [(proposal.contact_name, proposal.contact_email)]
     people += [(a.full_name, a.email) for a in consultation.advisers.all()]
@@ -340,18 +343,18 @@ def _calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
 
 
 def _send_invitations(consultation: Consultation, *, subject: str, cancelled: bool = False) -> None:
-    invitation = _calendar(consultation, cancelled=cancelled)
+    """Keep a copy of each person's email on the proposal and queue it; the task adds the calendar invitation."""
     proposal = consultation.proposal
     recipients = [(proposal.contact_name, proposal.contact_email)]
     recipients += [(a.full_name, a.email) for a in consultation.advisers.filter(is_active=True)]
     for name, email in recipients:
-        _email(
-            proposal,
-            to=email,
-            subject=subject,
-            template="email/consultation.txt",
-            context={"consultation": consultation, "name": name, "cancelled": cancelled},
-            attachments=[attachment(invitation, cancelled=cancelled)],
+        body = render_email(
+            "email/consultation.txt",
+            {"proposal": proposal, "consultation": consultation, "name": name, "cancelled": cancelled},
+        )
+        sent = SentEmail.objects.create(proposal=proposal, to=email, subject=subject, body=body)
+        notify.queue(
+            emails.send_consultation_email, sent_email_id=sent.pk, consultation_id=consultation.pk, cancelled=cancelled
         )
 
 
