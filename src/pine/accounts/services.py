@@ -93,7 +93,7 @@ def invitation_create(
         action=AuditAction.INVITED,
         obj=invitation,
         actor=actor,
-        changes={"email": ["", email], "role": ["", invitation.role_label]},
+        changes={"role": ["", invitation.role_label]},  # the address stays on the invitation, not in the log
     )
     notify.queue(send_invitation, invitation_id=invitation.pk)
     return invitation

@@ -78,6 +78,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+PROPOSER = "the proposer"  # how the audit log names someone acting through a proposal's links (not their address)
+
+
 def _email(
     proposal: Proposal,
     *,
@@ -137,7 +140,7 @@ def proposal_submit(
                     action=AuditAction.CREATED,
                     obj=proposal,
                     actor=None,
-                    actor_label=proposal.contact_email,
+                    actor_label=PROPOSER,
                     changes={"reference": ["", proposal.reference], "status": ["", "new"]},
                 )
                 _email(
@@ -199,7 +202,7 @@ def _set_status(proposal: Proposal, status: str, *, actor: User | None, reason: 
     proposal.save(update_fields=fields)
     changes: dict[str, Any] = {"status": [before, status]}
     if reason:
-        changes["reason"] = ["", reason]
+        changes["reason"] = ["", audit.REDACTED]  # the words are kept on the proposal, deleted with it
     audit.record(action=AuditAction.CHANGED, obj=proposal, actor=actor, changes=changes)
 
 
@@ -261,7 +264,7 @@ def information_answer(*, request: InformationRequest, answer: str) -> Informati
         action=AuditAction.CHANGED,
         obj=proposal,
         actor=None,
-        actor_label=proposal.contact_email,
+        actor_label=PROPOSER,
         changes={"information": ["", "answered"]},
     )
     if proposal.status == ProposalStatus.MORE_INFORMATION:
@@ -314,7 +317,9 @@ def proposal_decline(*, actor: User | None, proposal: Proposal, reason: str, mes
 def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     proposal = _lock(proposal)
     _require_open(proposal)
-    _set_status(proposal, ProposalStatus.WITHDRAWN, actor=actor, reason=reason.strip())
+    proposal.withdraw_reason = reason.strip()
+    proposal.save(update_fields=["withdraw_reason"])
+    _set_status(proposal, ProposalStatus.WITHDRAWN, actor=actor, reason=proposal.withdraw_reason)
     for consultation in proposal.consultations.filter(status=ConsultationStatus.BOOKED):
         _cancel(actor=actor, consultation=consultation)
     return proposal
