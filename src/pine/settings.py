@@ -179,6 +179,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = config.debug
 
 TASKS = {"default": {"BACKEND": config.tasks_backend}}
+# How long finished background tasks are kept (`pine prune-tasks`), and declined or withdrawn proposals
+# (`pine prune-proposals`); see docs/data-protection.md.
+PINE_TASK_RESULT_RETENTION_DAYS = 7
+PINE_PROPOSAL_RETENTION_DAYS = 365
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -201,7 +201,8 @@ def test_with_the_database_task_backend_the_email_is_queued_with_the_invitation(
     )
     assert mail.outbox == []
     queued = DBTaskResult.objects.get()
-    assert queued.task.name == "deliver_email"
+    assert queued.task.name == "send_invitation"
+    assert queued.args_kwargs["kwargs"] == {"invitation_id": Invitation.objects.get(email="q@a.test").pk}
     # Run it as `pine worker` would (the worker loop itself manages connections, so it runs out of process).
     queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
     assert [m.to for m in mail.outbox] == [["q@a.test"]]

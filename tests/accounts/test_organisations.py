@@ -7,7 +7,9 @@ from typing import Any
 from django.urls import reverse
 
 from pine.accounts.models import Organisation
+from pine.core import policy
 from pine.core.models import AuditAction, AuditEvent
+from pine.core.policy import Action
 from tests.conftest import World
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -74,3 +76,39 @@ def test_the_organisation_list_has_a_constant_number_of_queries(
     assert response.content.decode().count("govuk-table__row") == Organisation.objects.count() + 1
     with django_assert_max_num_queries(12):
         client.get(reverse("core:home"))
+
+
+def test_only_the_manager_assigned_advisers_and_site_lead_see_an_organisations_contacts(
+    world: World, client_as: Any
+) -> None:
+    """Names and emails on an organisation's page are for the manager, its projects' advisers and its site lead."""
+    url = reverse("accounts:organisation-detail", kwargs={"pk": world.org_a.pk})
+    member = world.users["site_member"]
+    for role, sees in {
+        "programme_manager": True,
+        "practice_adviser": True,
+        "research_adviser": True,
+        "site_lead": True,
+        "other_adviser": False,
+        "site_member": False,
+        "dpo": False,
+    }.items():
+        response = client_as(role)
+        page = response.get(url)
+        assert page.status_code == 200, role
+        text = page.content.decode()
+        assert (member.email in text) is sees, role
+        assert (member.full_name in text) is sees, role
+        if not sees:
+            assert "3 people have joined" in text, role
+
+
+def test_the_contacts_rule_follows_adviser_assignment_without_http(world: World) -> None:
+    """An adviser sees an organisation's contacts only while assigned to one of its projects."""
+    adviser = world.users["other_adviser"]
+    adviser.is_verified = lambda: True  # type: ignore[method-assign]
+    assert not policy.can(adviser, Action.VIEW_ORGANISATION_CONTACTS, world.org_a)
+    world.project.research_adviser = adviser
+    world.project.save(update_fields=["research_adviser"])
+    assert policy.can(adviser, Action.VIEW_ORGANISATION_CONTACTS, world.org_a)
+    assert not policy.can(adviser, Action.VIEW_ORGANISATION_CONTACTS, world.org_b)

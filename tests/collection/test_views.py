@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,8 +13,8 @@ from django.urls import reverse
 
 from pine.collection import survey
 from pine.collection.models import ImportBatch, ImportStatus, Instrument, Participant, Response, SurveyLink
-from tests.collection.factories import open_gate
-from tests.conftest import World
+from tests.collection.factories import make_participants, open_gate
+from tests.conftest import World, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +183,7 @@ def test_identifiers_are_asked_only_of_the_lead_and_dpo(world: World, client_as:
     robin = Participant.objects.get(group="intervention", consent="given")
     assert robin.name == "Robin Case" and response.url == robin.get_absolute_url()
     assert "Robin" not in response.url and "HC-42" not in response.url
-    found = lead.get(url("participants", pk=pk), {"q": "hc-42"}).content.decode()
+    found = lead.post(url("participants", pk=pk), {"q": "hc-42"}).content.decode()
     assert robin.pseudonym in found and "1 found" in found
 
 
@@ -238,3 +239,24 @@ def test_the_stage_5_tasks_show_in_the_workspace(world: World, client_as: Any) -
     text = page.content.decode()
     for title in ("Set up your questionnaires", "Add participants and waves", "Collect responses"):
         assert title in text
+
+
+def test_identifier_search_is_posted_so_identifiers_stay_out_of_addresses(world: World, client_as: Any) -> None:
+    """The participant search is a POST form with a CSRF token; a query string is ignored, never searched."""
+    assert world.collection is not None
+    lead, pk = client_as("site_lead"), world.project.pk
+    page = lead.get(url("participants", pk=pk)).content.decode()
+    assert re.search(r'<form method="post"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken"', page)
+    assert 'method="get"' not in page
+    person = world.collection.participant.pseudonym
+    other = make_participants(project=world.project, count=1)[0].pseudonym
+    by_get = lead.get(url("participants", pk=pk), {"q": "Jamie Example"}).content.decode()
+    assert "found" not in by_get and other in by_get  # everyone, unsearched
+    by_post = lead.post(url("participants", pk=pk), {"q": "Jamie Example"})
+    assert by_post.status_code == 200 and by_post.headers["Cache-Control"] == "no-store"
+    text = by_post.content.decode()
+    assert "1 found" in text and person in text and other not in text
+    assert "?q=" not in text and "Jamie" not in text.split("<table", 1)[1]
+    checked = Client(enforce_csrf_checks=True)
+    sign_in(checked, world.users["site_lead"])
+    assert checked.post(url("participants", pk=pk), {"q": "Jamie Example"}).status_code == 403

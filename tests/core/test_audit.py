@@ -55,14 +55,19 @@ def test_sign_in_and_failed_sign_in_are_recorded_with_the_address(client: Any) -
 
 @pytest.mark.django_db
 def test_changes_record_before_and_after_but_never_identifying_values() -> None:
+    """A person's name, email address and phone number are logged as changed, never with their values."""
     user = UserFactory(phone="07700 900 111", full_name="Before Name")
     before = audit.snapshot(user)
     user.full_name = "After Name"
     user.phone = "07700 900 222"
+    user.email = "after@example.org"
+    user.is_active = False
     changes = audit.diff(before, audit.snapshot(user))
-    assert changes["full_name"] == ["Before Name", "After Name"]
+    assert changes["full_name"] == ["(changed)", "(changed)"]
+    assert changes["email"] == ["(changed)", "(changed)"]
     assert changes["phone"] == ["(changed)", "(changed)"]
-    assert "07700" not in str(changes)
+    assert changes["is_active"] == [True, False]
+    assert "07700" not in str(changes) and "Name" not in str(changes) and "after@" not in str(changes)
 
 
 def test_the_manager_filters_the_log_by_person_organisation_and_date(world: World, client_as: Any) -> None:

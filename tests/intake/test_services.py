@@ -55,7 +55,7 @@ def test_sending_gives_a_yearly_numbered_reference_an_email_and_an_audit_event(s
     assert first.reference in mail.outbox[0].subject and first.reference in mail.outbox[0].body
     assert SentEmail.objects.filter(proposal=first, subject__contains=first.reference).count() == 1
     event = AuditEvent.objects.get(object_type="intake.Proposal", object_id=str(first.pk))
-    assert event.action == AuditAction.CREATED and event.actor_label == ANSWERS["contact_email"]
+    assert event.action == AuditAction.CREATED and event.actor_label == "the proposer"
     assert list(first.priorities.values_list("name", flat=True)) == [
         "Safeguarding children under one from non-accidental injury by male carers"
     ]

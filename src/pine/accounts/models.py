@@ -95,12 +95,17 @@ class User(AbstractBaseUser):
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
+    # The audit log records that these changed, never their values (see core/audit.py).
+    AUDIT_PERSONAL_FIELDS = ("email", "full_name")
 
     class Meta:
         ordering = ["full_name", "email"]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def audit_label(self) -> str:
+        return f"Account {self.pk}"
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -132,6 +137,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+    def audit_label(self) -> str:
+        return f"Account {self.user_id} – {self.get_role_display()} at {self.organisation}"
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -172,8 +180,13 @@ class Invitation(models.Model):
             )
         ]
 
+    AUDIT_PERSONAL_FIELDS = ("email", "full_name")
+
     def __str__(self) -> str:
         return f"Invitation for {self.email} as {self.role_label}"
+
+    def audit_label(self) -> str:
+        return f"Invitation {self.pk} as {self.role_label}"
 
     @property
     def role_label(self) -> str:

@@ -34,6 +34,8 @@ def organisation_list(*, user: Any) -> QuerySet[Organisation]:
 
 
 def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, Any]:
+    # Without permission to see contact details, the page says how many people there are, not who they are.
+    may_see_contacts = policy.can(user, Action.VIEW_ORGANISATION_CONTACTS, organisation)
     members = Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__full_name")
     may_invite = policy.can(user, Action.INVITE, organisation)
     invitations = (
@@ -47,7 +49,9 @@ def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, A
         "organisation": organisation,
         "projects": project_list(projects=policy.visible_projects(user).filter(organisation=organisation)),
         "may_create_project": policy.can(user, Action.CREATE_PROJECT),
-        "members": members,
+        "members": members if may_see_contacts else Membership.objects.none(),
+        "people_count": members.count(),
+        "may_see_contacts": may_see_contacts,
         "invitations": invitations,
         "may_invite": may_invite,
         "may_edit": policy.can(user, Action.CHANGE_ORGANISATION, organisation),

@@ -140,7 +140,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         # Links are built from the configured address, never from the request's Host header.
         self.extra_email_context = {"service_url": settings.SERVICE_BASE_URL}
         for user in form.get_users(form.cleaned_data["email"]):
-            audit.record(action=AuditAction.PASSWORD_RESET_REQUESTED, obj=user, actor=None, actor_label=user.email)
+            audit.record(
+                action=AuditAction.PASSWORD_RESET_REQUESTED, obj=user, actor=None, actor_label="password reset form"
+            )
         return super().form_valid(form)
 
 

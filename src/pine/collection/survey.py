@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from pine.accounts.models import User
 from pine.collection.models import (
@@ -150,19 +151,38 @@ def _send(link: SurveyLink, *, reminder: bool) -> bool:
     participant = link.participant
     if participant is None or not participant.email or not participant.may_be_contacted:
         return False
-    project = link.wave.project
-    notify.send_email(
-        to=participant.email,
-        subject=("Reminder: " if reminder else "") + f"{project.organisation.name} would like your views",
-        template="email/survey_link.txt",
-        context={
-            "organisation": project.organisation.name,
-            "wave": link.wave,
-            "url": link_url(link),
-            "reminder": reminder,
-        },
-    )
+    notify.queue(send_survey_link, link_id=link.pk, reminder=reminder)
     return True
+
+
+@task()
+def send_survey_link(*, link_id: int, reminder: bool = False) -> None:
+    """Email a participant their link, built now from the link's id: the address and the link itself never wait
+    in the task table. Nothing is sent if the participant was deleted, withdrew consent or has answered."""
+    link = (
+        SurveyLink.objects.select_related("participant", "wave__project__organisation")
+        .filter(pk=link_id, submitted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    participant = link.participant if link is not None else None
+    if (
+        link is None
+        or participant is None
+        or not participant.email
+        or not participant.may_be_contacted
+        or not link.wave.accepting
+    ):
+        notify.skipped("survey link", link_id=link_id)
+        return
+    organisation = link.wave.project.organisation.name
+    notify.deliver(
+        to=participant.email,
+        subject=("Reminder: " if reminder else "") + f"{organisation} would like your views",
+        body=notify.render_email(
+            "email/survey_link.txt",
+            {"organisation": organisation, "wave": link.wave, "url": link_url(link), "reminder": reminder},
+        ),
+    )
 
 
 @transaction.atomic

@@ -207,25 +207,25 @@ def _participant(project: Project, pk: int) -> Participant:
     return participant
 
 
+SEARCH_LIMIT = 100
+
+
 @policy.requires(Action.VIEW_COLLECTION)
 def participant_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Everyone, a page at a time; a search is posted (never a query string), because it may be a name, email
+    address, case number or date of birth, which must not land in addresses, browser history or access logs."""
     project = project_for(request, pk)
     identifiers = policy.can(request.user, Action.VIEW_IDENTIFIERS, project)
-    form = ParticipantSearchForm(request.GET or None, identifiers=identifiers)
-    query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    form = ParticipantSearchForm(posted(request), identifiers=identifiers)
+    query = form.cleaned_data.get("q", "").strip() if form.is_bound and form.is_valid() else ""
     rows = selectors.participants(project=project, query=query, identifiers=identifiers)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "collection/participants.html",
-        {
-            "form": form,
-            "page": page,
-            "search": query,
-            "query": urlencode({"q": query}) if query else "",
-            **permissions(request, project),
-        },
-    )
+    context: dict[str, Any] = {"form": form, "search": query, **permissions(request, project)}
+    if query:
+        found = list(rows[: SEARCH_LIMIT + 1])
+        context.update(rows=found[:SEARCH_LIMIT], found=len(found[:SEARCH_LIMIT]), more=len(found) > SEARCH_LIMIT)
+    else:
+        context["page"] = context["rows"] = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "collection/participants.html", context)
 
 
 @policy.requires(Action.MANAGE_COLLECTION)

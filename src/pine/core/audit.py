@@ -65,7 +65,7 @@ def record(
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=label(obj)[:200] if obj is not None else "",
         organisation=organisation,
         project_id=_project_of(obj) if obj is not None else None,
         changes=changes or {},
@@ -74,6 +74,18 @@ def record(
     )
     event.save()
     return event
+
+
+def label(obj: models.Model) -> str:
+    """How the log names a record: its `audit_label()` where `str()` would hold a name or an email address."""
+    audit_label = getattr(obj, "audit_label", None)
+    return str(audit_label() if callable(audit_label) else obj)
+
+
+def _personal(obj: models.Model, field: models.Field[Any, Any]) -> bool:
+    """Encrypted fields, and those a model lists in AUDIT_PERSONAL_FIELDS (names, email addresses, free text
+    about people), are logged only as "(changed)": the append-only log can never be deleted, so it keeps none."""
+    return isinstance(field, EncryptedTextField) or field.name in getattr(obj, "AUDIT_PERSONAL_FIELDS", ())
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -85,8 +97,9 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         if field.name in {"password", "last_login"}:
             continue
         raw = getattr(obj, field.attname)
-        values[field.name] = REDACTED if isinstance(field, EncryptedTextField) and raw else _jsonable(raw)
-        if isinstance(field, EncryptedTextField):
+        personal = _personal(obj, field)
+        values[field.name] = REDACTED if personal and raw else _jsonable(raw)
+        if personal:
             # Keep a comparable fingerprint in memory only; it is never written to the log.
             values[f"__{field.name}"] = raw
     return values

@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW_PROGRAMME = "programme.view"
     LIST_ORGANISATIONS = "organisation.list"
     VIEW_ORGANISATION = "organisation.view"
+    VIEW_ORGANISATION_CONTACTS = "organisation.view_contacts"
     CREATE_ORGANISATION = "organisation.create"
     CHANGE_ORGANISATION = "organisation.change"
     INVITE = "invitation.create"
@@ -141,6 +142,8 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return _is_staff(user) or bool(site_roles(user, obj.pk))
     if action == Action.CHANGE_ORGANISATION:
         return _is_manager(user)
+    if action == Action.VIEW_ORGANISATION_CONTACTS:
+        return _organisation_contacts_rule(user, obj)
     if action in {Action.INVITE, Action.LIST_INVITATIONS}:
         # Without an object: may this person invite anyone at all? With one: to this organisation?
         if _is_manager(user):
@@ -176,6 +179,23 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
             return _is_staff(user)
         return _is_manager(user) or (_is_staff(user) and user.pk in {obj.practice_adviser_id, obj.research_adviser_id})
     raise ValueError(f"The policy has no rule for {action!r}.")
+
+
+def _organisation_contacts_rule(user: Any, organisation: Any) -> bool:
+    """The names and email addresses of an organisation's people: for the programme manager, the advisers
+    assigned to any of its projects, and its own site lead. Other staff see the organisation without them."""
+    from pine.journey.models import Project
+
+    if _is_manager(user):
+        return True
+    if organisation is None:
+        return _verified(user)
+    if "site_lead" in site_roles(user, organisation.pk):
+        return True
+    advised = Project.objects.filter(organisation_id=organisation.pk).filter(
+        models.Q(practice_adviser_id=user.pk) | models.Q(research_adviser_id=user.pk)
+    )
+    return _is_staff(user) and advised.exists()
 
 
 def _is_assigned_adviser(user: Any, project: Any) -> bool:

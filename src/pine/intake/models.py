@@ -78,6 +78,19 @@ class Proposal(models.Model):
     )
     triage_notes = models.TextField(blank=True)
     decline_reason = models.TextField(blank=True)
+    withdraw_reason = models.TextField(blank=True)
+
+    # The audit log records that these changed, never their values: it is append-only, so it must hold no personal
+    # data, while the proposal itself is deleted after its retention period (see core/audit.py, `proposals_prune`).
+    AUDIT_PERSONAL_FIELDS = (
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "contact_phone",
+        "triage_notes",
+        "decline_reason",
+        "withdraw_reason",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -15,15 +15,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from pine.accounts import services as accounts
 from pine.accounts.models import Organisation, User
-from pine.core import audit, crypto
-from pine.core.calendar import Meeting, attachment, meeting_calendar
+from pine.core import audit, crypto, notify
+from pine.core.calendar import Meeting, meeting_calendar
 from pine.core.models import AuditAction
-from pine.core.notify import queue_email, render_email
+from pine.core.notify import render_email
+from pine.intake import emails
 from pine.intake.models import (
     OPEN_STATUSES,
     Consultation,
@@ -78,6 +78,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+PROPOSER = "the proposer"  # how the audit log names someone acting through a proposal's links (not their address)
+
+
 def _email(
     proposal: Proposal,
     *,
@@ -86,12 +89,12 @@ def _email(
     template: str = "",
     body: str = "",
     context: dict[str, Any] | None = None,
-    attachments: list[list[str]] | None = None,
 ) -> SentEmail:
-    """Send an email about a proposal and keep a copy on it."""
+    """Keep a copy of an email about a proposal on it, and queue it (the task is given the copy's id only)."""
     text = body or render_email(template, {"proposal": proposal, **(context or {})})
-    queue_email(to=to, subject=subject, body=text, attachments=attachments)
-    return SentEmail.objects.create(proposal=proposal, to=to, subject=subject, body=text)
+    sent = SentEmail.objects.create(proposal=proposal, to=to, subject=subject, body=text)
+    notify.queue(emails.send_proposal_email, sent_email_id=sent.pk)
+    return sent
 
 
 def _next_reference(year: int) -> str:
@@ -137,7 +140,7 @@ def proposal_submit(
                     action=AuditAction.CREATED,
                     obj=proposal,
                     actor=None,
-                    actor_label=proposal.contact_email,
+                    actor_label=PROPOSER,
                     changes={"reference": ["", proposal.reference], "status": ["", "new"]},
                 )
                 _email(
@@ -157,18 +160,17 @@ def proposal_submit(
 
 @transaction.atomic
 def draft_save(*, email: str, answers: dict[str, Any]) -> ProposalDraft:
-    """Keep the answers so far and email a link to them. Expired drafts are deleted here, as new ones come in."""
+    """Keep the answers so far and email a link to them (made by the email task). Expired drafts are deleted here,
+    as new ones come in, and by `pine prune-proposals`."""
     ProposalDraft.objects.filter(expires_at__lte=timezone.now()).delete()
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
     draft = ProposalDraft.objects.create(
         token_hash=_hash(token),
         email=email,
         sealed_answers=json.dumps(answers),
         expires_at=timezone.now() + DRAFT_LIFETIME,
     )
-    path = reverse("intake:resume", kwargs={"token": token})
-    body = render_email("email/proposal_draft.txt", {"path": path, "draft": draft})
-    queue_email(to=email, subject="Your saved PINE proposal", body=body)
+    notify.queue(emails.send_draft_link, draft_id=draft.pk)
     return draft
 
 
@@ -200,7 +202,7 @@ def _set_status(proposal: Proposal, status: str, *, actor: User | None, reason: 
     proposal.save(update_fields=fields)
     changes: dict[str, Any] = {"status": [before, status]}
     if reason:
-        changes["reason"] = ["", reason]
+        changes["reason"] = ["", audit.REDACTED]  # the words are kept on the proposal, deleted with it
     audit.record(action=AuditAction.CHANGED, obj=proposal, actor=actor, changes=changes)
 
 
@@ -224,18 +226,22 @@ def proposal_assign(
 def proposal_request_information(*, actor: User, proposal: Proposal, question: str) -> InformationRequest:
     proposal = _lock(proposal)
     _require_open(proposal)
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
     request = InformationRequest.objects.create(
         proposal=proposal, question=question.strip(), token_hash=_hash(token), asked_by=actor
     )
     _set_status(proposal, ProposalStatus.MORE_INFORMATION, actor=actor)
-    _email(
-        proposal,
+    # The kept copy has no link: the email task makes a fresh single-use one when it sends.
+    sent = SentEmail.objects.create(
+        proposal=proposal,
         to=proposal.contact_email,
         subject=f"A question about your proposal {proposal.reference}",
-        template="email/proposal_question.txt",
-        context={"request": request, "path": reverse("intake:respond", kwargs={"token": token})},
+        body=render_email(
+            "email/proposal_question.txt",
+            {"proposal": proposal, "request": request, "service_url": "", "path": emails.LINK_NOT_KEPT},
+        ),
     )
+    notify.queue(emails.send_information_request, sent_email_id=sent.pk, request_id=request.pk)
     return request
 
 
@@ -258,7 +264,7 @@ def information_answer(*, request: InformationRequest, answer: str) -> Informati
         action=AuditAction.CHANGED,
         obj=proposal,
         actor=None,
-        actor_label=proposal.contact_email,
+        actor_label=PROPOSER,
         changes={"information": ["", "answered"]},
     )
     if proposal.status == ProposalStatus.MORE_INFORMATION:
@@ -311,7 +317,9 @@ def proposal_decline(*, actor: User | None, proposal: Proposal, reason: str, mes
 def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
     proposal = _lock(proposal)
     _require_open(proposal)
-    _set_status(proposal, ProposalStatus.WITHDRAWN, actor=actor, reason=reason.strip())
+    proposal.withdraw_reason = reason.strip()
+    proposal.save(update_fields=["withdraw_reason"])
+    _set_status(proposal, ProposalStatus.WITHDRAWN, actor=actor, reason=proposal.withdraw_reason)
     for consultation in proposal.consultations.filter(status=ConsultationStatus.BOOKED):
         _cancel(actor=actor, consultation=consultation)
     return proposal
@@ -320,7 +328,7 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Propos
 # The initial consultation
 
 
-def _calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
+def consultation_calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
     proposal = consultation.proposal
     people = [(proposal.contact_name, proposal.contact_email)]
     people += [(a.full_name, a.email) for a in consultation.advisers.all()]
@@ -340,18 +348,18 @@ def _calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
 
 
 def _send_invitations(consultation: Consultation, *, subject: str, cancelled: bool = False) -> None:
-    invitation = _calendar(consultation, cancelled=cancelled)
+    """Keep a copy of each person's email on the proposal and queue it; the task adds the calendar invitation."""
     proposal = consultation.proposal
     recipients = [(proposal.contact_name, proposal.contact_email)]
     recipients += [(a.full_name, a.email) for a in consultation.advisers.filter(is_active=True)]
     for name, email in recipients:
-        _email(
-            proposal,
-            to=email,
-            subject=subject,
-            template="email/consultation.txt",
-            context={"consultation": consultation, "name": name, "cancelled": cancelled},
-            attachments=[attachment(invitation, cancelled=cancelled)],
+        body = render_email(
+            "email/consultation.txt",
+            {"proposal": proposal, "consultation": consultation, "name": name, "cancelled": cancelled},
+        )
+        sent = SentEmail.objects.create(proposal=proposal, to=email, subject=subject, body=body)
+        notify.queue(
+            emails.send_consultation_email, sent_email_id=sent.pk, consultation_id=consultation.pk, cancelled=cancelled
         )
 
 

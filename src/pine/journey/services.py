@@ -10,12 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pine.accounts.models import Organisation, User
-from pine.core import audit
-from pine.core.calendar import attachment
+from pine.core import audit, notify
 from pine.core.models import AuditAction
-from pine.core.notify import send_email
-from pine.journey import gates, registry
-from pine.journey.calendar import checkpoint_calendar
+from pine.journey import emails, gates, registry
 from pine.journey.models import (
     Action,
     ActionStatus,
@@ -260,12 +257,7 @@ def checkpoint_request(
         changes={"stage": ["", stage.number], "proposed_times": ["", checkpoint.proposed_times]},
     )
     for adviser in _advisers(project):
-        send_email(
-            to=adviser.email,
-            subject=f"Checkpoint requested: {project.title}",
-            template="email/checkpoint_requested.txt",
-            context={"checkpoint": checkpoint, "recipient": adviser, "requester": actor},
-        )
+        notify.queue(emails.send_checkpoint_requested, checkpoint_id=checkpoint.pk, recipient_id=adviser.pk)
     _touch(project)
     return checkpoint
 
@@ -274,15 +266,11 @@ def _lock_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
     return Checkpoint.objects.select_for_update().select_related("project", "stage").get(pk=checkpoint.pk)
 
 
-def _send_calendar(checkpoint: Checkpoint, *, subject: str, cancelled: bool = False) -> None:
-    invitation = checkpoint_calendar(checkpoint, cancelled=cancelled)
+def _send_calendar(checkpoint: Checkpoint, *, change: str) -> None:
+    """Queue each attendee's calendar invitation; `change` is booked, moved or cancelled (see journey/emails.py)."""
     for person in checkpoint.attendees.filter(is_active=True):
-        send_email(
-            to=person.email,
-            subject=subject,
-            template="email/checkpoint_calendar.txt",
-            context={"checkpoint": checkpoint, "recipient": person, "cancelled": cancelled},
-            attachments=[attachment(invitation, cancelled=cancelled)],
+        notify.queue(
+            emails.send_checkpoint_calendar, checkpoint_id=checkpoint.pk, recipient_id=person.pk, change=change
         )
 
 
@@ -323,8 +311,7 @@ def checkpoint_schedule(
         actor=actor,
         changes=audit.diff(before, audit.snapshot(checkpoint, ["starts_at", "duration_minutes", "location", "status"])),
     )
-    title = checkpoint.project.title
-    _send_calendar(checkpoint, subject=f"{'Moved' if moving else 'Booked'}: checkpoint meeting for {title}")
+    _send_calendar(checkpoint, change="moved" if moving else "booked")
     _touch(checkpoint.project)
     return checkpoint
 
@@ -349,9 +336,7 @@ def checkpoint_cancel(*, actor: User, checkpoint: Checkpoint, reason: str) -> Ch
         changes={"status": ["", "cancelled"], "reason": ["", reason.strip()]},
     )
     if was_scheduled:
-        _send_calendar(
-            checkpoint, subject=f"Cancelled: checkpoint meeting for {checkpoint.project.title}", cancelled=True
-        )
+        _send_calendar(checkpoint, change="cancelled")
     _touch(checkpoint.project)
     return checkpoint
 
@@ -456,12 +441,7 @@ def _decide(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) 
         changes={"outcome": ["", outcome], "stage": ["", stage.number], "reasons": ["", decision.reasons]},
     )
     for person in _team_emails(project):
-        send_email(
-            to=person.email,
-            subject=f"Checkpoint decision: {project.title}",
-            template="email/checkpoint_decision.txt",
-            context={"decision": decision, "recipient": person, "stage": stage},
-        )
+        notify.queue(emails.send_checkpoint_decision, decision_id=decision.pk, recipient_id=person.pk)
     return decision
 
 
@@ -496,12 +476,7 @@ def action_create(
     action.save()
     audit.record(action=AuditAction.CREATED, obj=action, actor=actor, changes=audit.created_changes(action))
     if owner.pk != actor.pk:
-        send_email(
-            to=owner.email,
-            subject=f"New action for you: {project.title}",
-            template="email/action_assigned.txt",
-            context={"action": action, "recipient": owner},
-        )
+        notify.queue(emails.send_action_email, action_id=action.pk)
     _touch(project)
     return action
 
@@ -534,11 +509,6 @@ def actions_send_reminders(*, today: dt.date | None = None) -> int:
             claimed = Action.objects.filter(pk=action.pk, reminder_sent_on__isnull=True).update(reminder_sent_on=today)
             if not claimed or not action.owner.is_active:
                 continue
-            send_email(
-                to=action.owner.email,
-                subject=f"Due tomorrow: {action.description[:60]}",
-                template="email/action_reminder.txt",
-                context={"action": action, "recipient": action.owner},
-            )
+            notify.queue(emails.send_action_email, action_id=action.pk, reminder=True)
             sent += 1
     return sent
