@@ -14,13 +14,21 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from pine.core.text import one_line
+
 
 @task()
 def deliver_email(*, to: str, subject: str, body: str, attachments: list[list[str]] | None = None) -> None:
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMessage(subject=email_subject(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     message.send()
+
+
+def email_subject(subject: str) -> str:
+    """A subject on one line: Django refuses to send a header with a line break in it (a project title or a
+    person's name stored with one would otherwise stop the email), so line breaks and controls become spaces."""
+    return one_line(subject)
 
 
 def render_email(template: str, context: dict[str, Any]) -> str:
