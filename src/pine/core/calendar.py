@@ -50,8 +50,7 @@ def meeting_calendar(meeting: Meeting, *, cancelled: bool = False) -> str:
     event["organizer"] = organiser
     for name, email in meeting.attendees:
         attendee = vCalAddress(f"mailto:{ics_text(email)}")
-        # A parameter value cannot hold a double quote even when quoted (RFC 5545, 3.1).
-        attendee.params["cn"] = vText(ics_text(name).replace('"', "'"))
+        attendee.params["cn"] = vText(ics_text(name))  # icalendar encodes quotes in parameters (RFC 6868)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
