@@ -74,12 +74,21 @@ def _field(item: Item) -> forms.Field:
         return forms.CharField(
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 5}),
-            error_messages={"required": f"Enter your answer: {what}", "max_length": "Use 5,000 characters or fewer"},
+            error_messages={
+                "required": f"Enter your answer: {what}",
+                "max_length": "Use 5,000 characters or fewer",
+                "control_characters": f"Remove the invisible control characters from your answer: {what}",
+            },
             **common,
         )
     return forms.CharField(
         max_length=300,
-        error_messages={"required": f"Enter your answer: {what}", "max_length": "Use 300 characters or fewer"},
+        error_messages={
+            "required": f"Enter your answer: {what}",
+            "max_length": "Use 300 characters or fewer",
+            "line_breaks": f"Put your answer on one line: {what}",
+            "control_characters": f"Remove the invisible control characters from your answer: {what}",
+        },
         **common,
     )
 

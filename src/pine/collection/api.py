@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -22,6 +22,7 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from pydantic import AfterValidator
 
 from pine.collection import exports, validation
 from pine.collection.imports import store_rows
@@ -29,6 +30,7 @@ from pine.collection.models import ApiToken, Instrument, Participant, ResponseSo
 from pine.core import audit, policy
 from pine.core.models import AuditAction
 from pine.core.policy import Action
+from pine.core.text import single_line
 from pine.journey import gates
 from pine.journey.models import Project
 
@@ -119,19 +121,24 @@ class Table(Schema):
     rows: list[list[Any]]
 
 
+# PINE's one text rule (core/text.py) for every string in a request: no line breaks, no control characters.
+# Answers are checked with the questions they answer, as in a file import (`validation`).
+OneLine = Annotated[str, AfterValidator(single_line)]
+
+
 class RowIn(Schema):
-    participant: str | None = Field(None, description="The participant's PINE pseudonym, like P-7K3Q9.")
-    case_number: str | None = Field(
+    participant: OneLine | None = Field(None, description="The participant's PINE pseudonym, like P-7K3Q9.")
+    case_number: OneLine | None = Field(
         None, description="Or their case number, matched privately through a keyed hash (never stored in clear)."
     )
-    group: str | None = Field(None, description="intervention or comparison (optional)")
-    team: str | None = Field(None, description="team or site (optional)")
+    group: OneLine | None = Field(None, description="intervention or comparison (optional)")
+    team: OneLine | None = Field(None, description="team or site (optional)")
     answers: dict[str, Any] = Field(description="Answers by question short name, as numbers, labels or text.")
 
 
 class ResponsesIn(Schema):
     instrument: int = Field(description="The questionnaire's id (see the instruments list).")
-    wave: str = Field(description="The wave's short name or name, like baseline.")
+    wave: OneLine = Field(description="The wave's short name or name, like baseline.")
     create_participants: bool = Field(
         False, description="With case numbers: add people PINE does not know yet as new participants."
     )

@@ -25,7 +25,7 @@ from pine.collection.models import (
     ResponseStatus,
     Wave,
 )
-from pine.core.exports import safe_cell
+from pine.core.exports import xlsx_cell
 from pine.journey.models import Project
 
 IDENTIFIER_LABELS = {
@@ -225,7 +225,7 @@ def as_xlsx(dataset: Dataset) -> bytes:
     for title, table in (("Responses", as_csv_rows(dataset)), ("Data dictionary", dictionary(dataset))):
         sheet = workbook.create_sheet(title=title)
         for row in table:
-            sheet.append([safe_cell(cell) for cell in row])
+            sheet.append([xlsx_cell(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from typing import Any
 from pine.collection.models import Group, Instrument, Item, Participant, Response, Wave
 from pine.collection.validation_cells import CellProblem, _converter, _text, check_text
 from pine.core import crypto
+from pine.core import text as text_rule
 
 PARTICIPANT, CASE_NUMBER, WAVE, GROUP, CLUSTER = "participant", "case_number", "wave", "group", "cluster"
 TARGETS = {
@@ -24,6 +25,7 @@ TARGETS = {
     CLUSTER: "Team or site",
 }
 PROBLEMS_KEPT = 500
+CASE_NUMBER_UNREADABLE = "contains a line break or invisible control characters: type the case number again"
 GROUP_WORDS = {
     "intervention": Group.INTERVENTION,
     "i": Group.INTERVENTION,
@@ -217,6 +219,8 @@ def validate(
                 if found is not None:
                     participant_id, known_group, known_cluster = found
                     key = participant_id
+                elif plan.create_participants and text_rule.problem(_text(cell), multiline=False):
+                    add(Problem(number, header, _shown_value(CASE_NUMBER, cell), CASE_NUMBER_UNREADABLE))
                 elif plan.create_participants:
                     new_hash, new_case, key = case_hash, _text(cell), ("new", case_hash)
                 else:

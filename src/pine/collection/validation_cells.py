@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pine.collection.models import Item, ItemKind
+from pine.core import text as text_rule
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MONTHS = {
@@ -40,7 +41,6 @@ WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([A-Za-z]+)[ \-,]+(\d{4})$")
 YES = {"yes", "y", "true", "1", "1.0"}
 NO = {"no", "n", "false", "0", "0.0"}
 FORMULA = re.compile(r"^(?:[=@]|[+\-](?![\d.\s]|$))")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CellProblem(Exception):
@@ -179,7 +179,7 @@ def _converter(item: Item) -> Callable[[Any], Any]:
 
     def text(cell: Any) -> Any:
         value = _text(cell)
-        check_text(value)
+        check_text(value, multiline=item.kind != ItemKind.SHORT_TEXT)
         if len(value) > limit:
             raise CellProblem(f"too long: use {limit:,} characters or fewer")
         return value
@@ -187,9 +187,13 @@ def _converter(item: Item) -> Callable[[Any], Any]:
     return text
 
 
-def check_text(value: str) -> None:
-    """Refuse what could run as a spreadsheet formula, or hide in control characters, when opened later."""
+def check_text(value: str, *, multiline: bool = False) -> None:
+    """Refuse what could run as a spreadsheet formula when opened later, and what breaks PINE's one text rule
+    (core/text.py): control characters anywhere, line breaks in a short answer or a team's name."""
     if FORMULA.match(value):
         raise CellProblem("starts like a spreadsheet formula (=, +, - or @): remove that first character")
-    if CONTROL.search(value):
-        raise CellProblem("contains hidden control characters: retype the cell")
+    found = text_rule.problem(value, multiline=multiline)
+    if found == "line_breaks":
+        raise CellProblem("contains a line break: put the answer on one line")
+    if found == "control_characters":
+        raise CellProblem("contains invisible control characters: type the cell again")

@@ -1,7 +1,8 @@
 """Calendar invitations (.ics) for meetings, with icalendar (RFC 5545).
 
 One UID per meeting; each change raises SEQUENCE so calendars update the event in place, and a cancellation is
-sent as METHOD:CANCEL with the same UID.
+sent as METHOD:CANCEL with the same UID. Text goes through `core.text.ics_text`: icalendar escapes line breaks but
+writes other control characters as they are, which calendars reject.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from pine.core.text import ics_text
 
 
 @dataclass(frozen=True)
@@ -37,17 +40,17 @@ def meeting_calendar(meeting: Meeting, *, cancelled: bool = False) -> str:
     event.add("dtstamp", dt.datetime.now(dt.UTC))
     event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
     event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
-    event.add("summary", meeting.summary)
-    event.add("description", meeting.description)
+    event.add("summary", ics_text(meeting.summary))
+    event.add("description", ics_text(meeting.description, multiline=True))
     if meeting.location:
-        event.add("location", meeting.location)
+        event.add("location", ics_text(meeting.location))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organiser = vCalAddress(f"mailto:{settings.CONTACT_EMAIL}")
     organiser.params["cn"] = vText("PINE programme team")
     event["organizer"] = organiser
     for name, email in meeting.attendees:
-        attendee = vCalAddress(f"mailto:{email}")
-        attendee.params["cn"] = vText(name)
+        attendee = vCalAddress(f"mailto:{ics_text(email)}")
+        attendee.params["cn"] = vText(ics_text(name))  # icalendar encodes quotes in parameters (RFC 6868)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)

@@ -1,7 +1,9 @@
 """Table downloads as CSV and XLSX, written once for every export in PINE.
 
 Text a person typed can start with `=`, `+`, `-` or `@`, which spreadsheet programs run as a formula (CSV
-injection); such cells are prefixed with an apostrophe so they are shown as text.
+injection); such cells are prefixed with an apostrophe so they are shown as text. XLSX cannot hold most control
+characters at all (openpyxl refuses the whole file): `xlsx_cell` removes them from text stored before PINE's
+text rule (core/text.py) refused them at input.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+
+from pine.core.text import WORD_BREAKS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,6 +27,13 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def xlsx_cell(value: Any) -> Any:
+    """A value for an XLSX cell: characters XLSX cannot hold removed, then safe from running as a formula."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", WORD_BREAKS.sub("\n", value))
+    return safe_cell(value)
 
 
 class _Echo:
@@ -43,7 +55,7 @@ def csv_response(rows: Iterable[list[Any]], *, filename: str) -> StreamingHttpRe
 
 
 def xlsx_response(rows: Iterable[list[Any]], *, filename: str, sheet: str) -> HttpResponse:
-    table = [[safe_cell(cell) for cell in row] for row in rows]
+    table = [[xlsx_cell(cell) for cell in row] for row in rows]
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title=sheet[:31])
     # Column widths must be set before the first row in a write-only workbook.

@@ -11,7 +11,11 @@ from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.forms import DeclarativeFieldsMetaclass
+from django.forms.models import ModelFormMetaclass
 from django.forms.renderers import DjangoTemplates
+
+from pine.core.text import apply_text_rule
 
 WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
@@ -73,12 +77,34 @@ class GovukFormRenderer(DjangoTemplates):
     bound_field_class = GovukBoundField
 
 
-class GovukForm(forms.Form):
-    """Base for PINE forms: no colon after labels; errors listed in field order for the error summary."""
+class _TextRuleFormMetaclass(DeclarativeFieldsMetaclass):
+    """Every text field declared on a form class gets the text rule (core/text.py) when the class is made."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        new_class: Any = super().__new__(mcs, name, bases, attrs)
+        apply_text_rule(new_class.base_fields)
+        return new_class
+
+
+class _TextRuleModelFormMetaclass(ModelFormMetaclass):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        new_class: Any = super().__new__(mcs, name, bases, attrs)
+        apply_text_rule(new_class.base_fields)
+        return new_class
+
+
+class GovukForm(forms.Form, metaclass=_TextRuleFormMetaclass):
+    """Base for PINE forms: no colon after labels; errors listed in field order for the error summary; the text
+    rule (no control characters; no line breaks outside text areas) on every text field."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        # Again here for fields added or relabelled after the class was made (survey pages, proposal questions).
+        apply_text_rule(self.fields)
+        super().full_clean()
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(href, message) for every error, in the order the fields appear, for the GOV.UK error summary."""
@@ -97,12 +123,16 @@ class GovukForm(forms.Form):
         return items
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukModelForm(forms.ModelForm, metaclass=_TextRuleModelFormMetaclass):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     error_summary = GovukForm.error_summary
+
+    def full_clean(self) -> None:
+        apply_text_rule(self.fields)  # as GovukForm.full_clean
+        super().full_clean()
 
 
 class GovukDateInput(forms.MultiWidget):

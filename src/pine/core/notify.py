@@ -25,9 +25,17 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
+from pine.core.text import one_line
+
 logger = logging.getLogger(__name__)
 # A keyword argument of an email task: an id, a flag, or a short word like "moved" (never free text or an address).
 _KEYWORD = re.compile(r"^[a-z_]{1,30}$")
+
+
+def email_subject(subject: str) -> str:
+    """A subject on one line: Django refuses to send a header with a line break in it (a project title or a
+    person's name stored with one would otherwise stop the email), so line breaks and controls become spaces."""
+    return one_line(subject)
 
 
 def render_email(template: str, context: dict[str, Any]) -> str:
@@ -36,7 +44,7 @@ def render_email(template: str, context: dict[str, Any]) -> str:
 
 def deliver(*, to: str, subject: str, body: str, attachments: list[list[str]] | None = None) -> None:
     """Send one message now. Only email tasks call this, inside the worker."""
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMessage(subject=email_subject(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
     for filename, content, mimetype in attachments or []:
         message.attach(filename, content, mimetype)
     message.send()

@@ -8,7 +8,9 @@ team's order, and needs a native binary or a JavaScript runtime on every server.
 is deterministic (the same model always gives the same picture, which the versions and reports rely on), and
 lays out 100 elements in a few milliseconds.
 
-The same layout feeds the page, the SVG and PNG downloads, the DOCX and PDF exports and, later, reports.
+The same layout feeds the page, the SVG and PNG downloads, the DOCX and PDF exports and, later, reports. Its
+text goes through `core.text.xml_text`, so an element stored with a control character still gives an SVG that
+is XML (and so a PNG, and a diagram in the PDF and DOCX).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from pine.core.text import xml_text
 from pine.modelling.models import CHAIN, ElementKind
 
 FONT_SIZE = 13
@@ -218,9 +221,15 @@ def _bands(groups: list[tuple[str, list[str]]], y: float, width: float) -> tuple
     return bands, height
 
 
+def _elements(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """The snapshot's elements, with text that SVG (XML) can hold."""
+    return [{**e, "text": xml_text(e["text"])} for e in snapshot.get("elements", [])]
+
+
 def layout(snapshot: dict[str, Any], *, title: str = "Theory of change") -> Layout:
     """Place every element of a theory of change snapshot (see versions.toc_snapshot)."""
-    elements = snapshot.get("elements", [])
+    elements = _elements(snapshot)
+    title = xml_text(title)
     by_kind: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ElementKind.values}
     for element in elements:
         by_kind.setdefault(element["kind"], []).append(element)
@@ -397,14 +406,15 @@ class TextSection:
 
 
 def text_alternative(snapshot: dict[str, Any]) -> list[TextSection]:
-    elements = {e["id"]: e for e in snapshot.get("elements", [])}
+    cleaned = _elements(snapshot)
+    elements = {e["id"]: e for e in cleaned}
     leads: dict[int, list[str]] = {}
     for link in snapshot.get("links", []):
         if link["source"] in elements and link["target"] in elements:
             leads.setdefault(link["source"], []).append(elements[link["target"]]["text"])
     sections = []
     for kind in ElementKind:
-        items = [TextItem(e["text"], leads.get(e["id"], [])) for e in snapshot.get("elements", []) if e["kind"] == kind]
+        items = [TextItem(e["text"], leads.get(e["id"], [])) for e in cleaned if e["kind"] == kind]
         if items:
             sections.append(TextSection(kind.label, items))
     return sections

@@ -2,7 +2,8 @@
 
 A document is a title and sections of simple blocks (headings, paragraphs, bullet lists, tables, key-value
 summaries and diagrams). The PDF is WeasyPrint's rendering of `modelling/export.html`; the DOCX is written with
-python-docx. Reports can build on the same blocks.
+python-docx. Reports can build on the same blocks. Both writers put text through `core.text.xml_text`: DOCX is XML,
+and a control character stored before PINE refused them at input would otherwise stop the whole download.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from pine.core.text import xml_text
 from pine.journey.models import Project
 from pine.modelling import diagram
 
@@ -328,7 +330,7 @@ def plan_document(*, project: Project, detail: Any) -> Document:
 def to_pdf(document: Document) -> bytes:
     from weasyprint import HTML  # a native library: loaded only when a PDF is asked for
 
-    html = render_to_string("modelling/export.html", {"document": document})
+    html = xml_text(render_to_string("modelling/export.html", {"document": document}))
     pdf = HTML(string=html).write_pdf(pdf_tags=True)
     assert isinstance(pdf, bytes)
     return pdf
@@ -347,11 +349,11 @@ def to_docx(document: Document) -> bytes:
         section.page_width, section.page_height = Mm(297), Mm(210)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(12))
-    out.core_properties.title = document.title
-    out.add_heading(document.title, level=0)
-    out.add_paragraph(document.subtitle)
+    out.core_properties.title = xml_text(document.title)
+    out.add_heading(xml_text(document.title), level=0)
+    out.add_paragraph(xml_text(document.subtitle))
     for part in document.sections:
-        out.add_heading(part.title, level=1)
+        out.add_heading(xml_text(part.title), level=1)
         for block in part.blocks:
             _docx_block(out, block, Mm(PAGE_WIDTH_MM if document.landscape else 186))
     buffer = io.BytesIO()
@@ -361,14 +363,14 @@ def to_docx(document: Document) -> bytes:
 
 def _docx_block(out: Any, block: Block, width: Any) -> None:
     if isinstance(block, Heading):
-        out.add_heading(block.text, level=block.level)
+        out.add_heading(xml_text(block.text), level=block.level)
     elif isinstance(block, Paragraph):
-        out.add_paragraph(block.text)
+        out.add_paragraph(xml_text(block.text))
     elif isinstance(block, Bullets):
         for item in block.items:
-            out.add_paragraph(item.text, style="List Bullet")
+            out.add_paragraph(xml_text(item.text), style="List Bullet")
             for child in item.children:
-                out.add_paragraph(child, style="List Bullet 2")
+                out.add_paragraph(xml_text(child), style="List Bullet 2")
     elif isinstance(block, Table | Summary):
         headers, rows = (block.headers, block.rows) if isinstance(block, Table) else ([], [list(r) for r in block.rows])
         table = out.add_table(rows=0, cols=len(headers or rows[0]) if (headers or rows) else 1)
@@ -376,13 +378,13 @@ def _docx_block(out: Any, block: Block, width: Any) -> None:
         if headers:
             cells = table.add_row().cells
             for cell, text in zip(cells, headers, strict=True):
-                cell.text = text
+                cell.text = xml_text(text)
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
         for row in rows:
             cells = table.add_row().cells
             for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
-                cell.text = str(text)
+                cell.text = xml_text(text)
                 if isinstance(block, Summary) and index == 0:
                     for run in cell.paragraphs[0].runs:
                         run.bold = True
@@ -392,4 +394,4 @@ def _docx_block(out: Any, block: Block, width: Any) -> None:
             out.add_picture(io.BytesIO(png), width=width)
             picture = out.inline_shapes[-1]
             # Alternative text for screen readers (Word reads the picture's description).
-            picture._inline.docPr.set("descr", f"{block.title}. The same model follows as text.")
+            picture._inline.docPr.set("descr", xml_text(f"{block.title}. The same model follows as text."))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pine.core import policy
+from pine.core import text as text_rule
 from pine.core.forms import posted
 from pine.core.policy import Action
 from pine.core.types import AuthenticatedRequest
@@ -283,6 +284,8 @@ def calculator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.error(request, "The calculation could not be repeated: check the numbers and try again")
         elif registered and not reason:
             messages.error(request, "Say why you are changing the registered plan")
+        elif text_rule.problem(reason, multiline=True):
+            messages.error(request, "Remove the invisible control characters from the reason")
         else:
             grouped = answer.question.design != "paired"
             try:
