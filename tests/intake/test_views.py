@@ -474,6 +474,7 @@ def test_an_invited_adviser_finds_the_consultation_and_records_it_without_being_
     page = invited.get(proposal.get_absolute_url())
     url = reverse("intake:consultation-outcome", kwargs={"pk": proposal.pk})
     assert page.status_code == 200 and f'href="{url}">Record the consultation' in page.content.decode()
+    assert f"Advisers invited: {world.users['other_adviser'].full_name}." in page.content.decode()
     assert invited.get(url).status_code == 200
     response = invited.post(url, {"notes": "Scope agreed.", "outcome": "accept", "reasons": ""})
     assert response.status_code == 302
