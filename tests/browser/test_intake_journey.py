@@ -56,6 +56,20 @@ def test_a_proposal_is_sent_triaged_consulted_on_and_accepted_and_the_lead_joins
     browser.check()
     page.get_by_label("What do you call it?").fill("Dads matter groups")
     page.get_by_label("What is it?").fill("Weekly groups for fathers of babies on child protection plans.")
+
+    # They save part-way and come back through the emailed link: the answers are back, with no error messages.
+    page.get_by_role("button", name="Save and come back later").click()
+    browser.check()
+    expect(page.get_by_label("Email address")).to_have_value("jo@westbrook.test")
+    page.get_by_role("button", name="Email me a link").click()
+    browser.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your answers are saved")
+    saved = re.search(r"http://\S+(/propose/resume/\S+/)", mail.outbox[-1].body)
+    assert saved is not None
+    page = browser.visit(saved.group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("About the new way of working")
+    expect(page.get_by_label("What do you call it?")).to_have_value("Dads matter groups")
+    expect(page.get_by_text("There is a problem")).to_have_count(0)
     page.get_by_label("Who is it for?").fill("Fathers and male carers of children under one.")
     page.get_by_label("Why might it work?").fill("Fathers who feel included engage with safety plans.")
     page.get_by_label("A pilot: we have started trying it").check()
@@ -84,6 +98,13 @@ def test_a_proposal_is_sent_triaged_consulted_on_and_accepted_and_the_lead_joins
     expect(page.get_by_text(proposal.reference)).to_be_visible()
     assert re.fullmatch(r"PINE-\d{4}-\d{4}", proposal.reference)
 
+    # The saved link now says the proposal was sent, and cannot send it again.
+    page = browser.visit(saved.group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("This proposal has been sent")
+    sent_on = timezone.localtime(proposal.submitted_at).strftime("%-d %B %Y")
+    expect(page.get_by_text(f"This proposal was sent on {sent_on} with reference {proposal.reference}")).to_be_visible()
+    assert Proposal.objects.count() == 1
+
     # The programme manager triages it and books the initial consultation.
     sign_in_with_code(browser, "pm@pine.test", manager_device)
     page.get_by_role("link", name="Proposals", exact=True).click()
@@ -93,7 +114,7 @@ def test_a_proposal_is_sent_triaged_consulted_on_and_accepted_and_the_lead_joins
     expect(page.get_by_text("Involves children under one: the programme's special interest")).to_be_visible()
     page.get_by_role("link", name="Assign advisers and add notes").click()
     browser.check()
-    page.get_by_label("Practice adviser").select_option(label="Tom Okafor")
+    # Only the research adviser is assigned: being invited to the consultation is enough for the practice adviser.
     page.get_by_label("Research adviser").select_option(label="Aisha Rahman")
     page.get_by_label("Notes").fill("Strong fit with the special interest.")
     page.get_by_role("button", name="Save and continue").click()
@@ -112,8 +133,10 @@ def test_a_proposal_is_sent_triaged_consulted_on_and_accepted_and_the_lead_joins
     page.get_by_role("button", name="Sign out").click()
     browser.check()
 
-    # The practice adviser holds the consultation and accepts the project into the programme.
+    # The practice adviser, invited but not assigned, finds the consultation on his home page, holds it and
+    # accepts the project into the programme.
     sign_in_with_code(browser, "tom@pine.test", adviser_device)
+    expect(page.get_by_text("invited to the initial consultation for, 1 open proposal")).to_be_visible()
     page.get_by_role("link", name=re.compile("initial consultation for Dads matter groups")).click()
     browser.check()
     page.get_by_role("link", name="Record the consultation's outcome").click()
@@ -147,3 +170,4 @@ def test_a_proposal_is_sent_triaged_consulted_on_and_accepted_and_the_lead_joins
     # Stage 1 was completed by the consultation, so the journey starts at describing the intervention.
     expect(page.get_by_role("link", name="2. Describe your intervention")).to_be_visible()
     assert project.organisation.name == "Westbrook Borough Council" and project.current_stage == 2
+    assert project.practice_adviser == adviser and project.research_adviser is not None

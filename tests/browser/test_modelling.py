@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from pine.journey import services as journey
@@ -11,6 +13,7 @@ from pine.programme.seed import ensure_priorities
 from tests.browser.conftest import Browser
 from tests.browser.test_journeys import sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.modelling.factories import build_plan, build_toc
 
 
 def add_element(browser: Browser, part: str, text: str) -> None:
@@ -201,3 +204,43 @@ def test_a_site_lead_builds_a_theory_of_change_and_a_plan_from_scratch(browser: 
     page.get_by_role("link", name="Version 1", exact=True).click()
     browser.check()
     expect(page.get_by_role("heading", name="Evaluation questions")).to_be_visible()
+
+
+def test_new_sample_size_numbers_for_a_registered_plan_are_checked_side_by_side_first(browser: Browser) -> None:
+    """A registered plan's sample size changes only after comparing old and new and giving a reason."""
+    ensure_priorities()
+    ensure_measures()
+    organisation = OrganisationFactory(name="Hartwell")
+    lead = MembershipFactory(organisation=organisation, role="site_lead", user__email="lead@hartwell.test").user
+    adviser = UserFactory(programme_role="practice_adviser")
+    project = journey.project_create(
+        actor=adviser,
+        organisation=organisation,
+        title="Thematic practice weeks",
+        practice_adviser=adviser,
+        initial_consultation_done=True,
+    )
+    build_plan(project, lead, build_toc(project, lead))
+    latest = EvaluationPlan.objects.get(project=project).version
+    PlanVersion.objects.filter(plan__project=project, number=latest).update(registered_at="2027-01-01T10:00:00Z")
+
+    sign_in(browser, "lead@hartwell.test")
+    query = "design=two-group&solve_for=n&effect_size=0.5&alpha=0.05&power=0.8&two_sided=yes&attrition=20"
+    page = browser.visit(f"/projects/{project.pk}/plan/sample-size/?{query}")
+    submit(browser, "Use these numbers in the plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the change to the registered plan")
+    table = page.get_by_role("table", name="Sample size")
+    expect(table.get_by_role("row", name=re.compile("Intervention group"))).to_contain_text("60")
+    expect(table.get_by_role("row", name=re.compile("Intervention group"))).to_contain_text("64")
+    assert "csrfmiddlewaretoken" not in page.url
+
+    submit(browser, "Change the registered plan")
+    expect(page.get_by_role("alert")).to_contain_text("Say why you are changing the registered plan")
+    expect(page.locator("#id_reason-error")).to_contain_text("Say why you are changing the registered plan")
+    assert EvaluationPlan.objects.get(project=project).sample_size_intervention == 60
+
+    page.get_by_label("Why are you changing the registered plan?").fill("The effect we expect is smaller.")
+    submit(browser, "Change the registered plan")
+    expect(page.get_by_role("heading", name="Changes since the registered plan")).to_be_visible()
+    expect(page.get_by_text("The effect we expect is smaller.").first).to_be_visible()
+    assert EvaluationPlan.objects.get(project=project).sample_size_intervention == 64

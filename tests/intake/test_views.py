@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 
 from pine.core.models import AuditAction, AuditEvent
 from pine.intake import services
-from pine.intake.models import Consultation, Proposal, ProposalStatus
+from pine.intake.models import Consultation, Proposal, ProposalDraft, ProposalStatus
 from pine.journey.models import Project
 from pine.programme.models import Priority
 from pine.programme.seed import ensure_priorities
 from tests.conftest import World
-from tests.intake.factories import make_proposal
+from tests.intake.factories import book, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -205,9 +205,81 @@ def test_answers_can_be_saved_and_continued_from_an_emailed_link(public: Client)
     resumed = later.get(path)
     assert resumed.url == reverse("intake:step", kwargs={"step": "contact"})
     page = later.get(resumed.url).content.decode()
-    assert 'value="Jo Carter"' in page and "Enter the contact&#x27;s job title or role" in page
+    # The saved answers are back, without error messages until the person sends the page.
+    assert 'value="Jo Carter"' in page and 'value="jo@westbrook.test"' in page
+    assert "There is a problem" not in page and "Enter the contact&#x27;s job title or role" not in page
+    again = later.post(resumed.url, {**step_answers()["contact"], "contact_role": ""}).content.decode()
+    assert "There is a problem" in again and "Enter the contact&#x27;s job title or role" in again
     unusable = later.get(reverse("intake:resume", kwargs={"token": "wrong"}))
     assert unusable.status_code == 404 and "expired or is not valid" in unusable.content.decode()
+
+
+def _save_for_later(client: Client) -> str:
+    """Save the answers so far and return the path of the emailed link."""
+    client.post(reverse("intake:save"), {"email": "jo@westbrook.test"})
+    link = mail.outbox[-1].body.split("http://")[1].split()[0]
+    return link[link.index("/propose/resume/") :]
+
+
+def test_a_saved_link_after_sending_says_it_was_sent_and_makes_no_second_proposal(public: Client) -> None:
+    """After the proposal is sent, its saved link shows the date and reference, not the form again."""
+    answer_every_step(public)
+    path = _save_for_later(public)
+    send(public)
+    proposal = Proposal.objects.get()
+    later = Client()
+    page = later.get(path)
+    content = page.content.decode()
+    assert page.status_code == 200
+    sent_on = timezone.localtime(proposal.submitted_at).strftime("%-d %B %Y")
+    assert f"This proposal was sent on {sent_on} with reference <strong>{proposal.reference}</strong>" in content
+    assert "There is a problem" not in content
+    # Nothing of the form was loaded into the new browser: there is nothing to send again.
+    assert later.get(reverse("intake:check")).status_code == 302
+    assert Proposal.objects.count() == 1
+    # The draft's answers are emptied once sent: the proposal holds them.
+    assert ProposalDraft.objects.get().answers == {}
+
+
+def test_a_saved_link_opened_in_two_browsers_sends_one_proposal(public: Client) -> None:
+    """Two browsers sending the same saved form make one proposal; the second is told it was already sent."""
+    answer_every_step(public)
+    path = _save_for_later(public)
+    first, second = Client(), Client()
+    for browser in (first, second):
+        assert browser.get(path).url == reverse("intake:check")
+    send(first)
+    proposal = Proposal.objects.get()
+    check = second.get(reverse("intake:check"))
+    assert check.status_code == 200 and f"reference <strong>{proposal.reference}</strong>" in check.content.decode()
+    again = second.post(reverse("intake:send"), {"submission_key": proposal.submission_key})
+    assert again.url == reverse("intake:sent") and Proposal.objects.count() == 1
+
+
+def test_a_link_saved_again_after_resuming_also_says_it_was_sent(public: Client) -> None:
+    """Every saved link of one form (saved, reopened, saved again) shows the one proposal it became."""
+    public.post(reverse("intake:step", kwargs={"step": "organisation"}), step_answers()["organisation"])
+    first_path = _save_for_later(public)
+    later = Client()
+    later.get(first_path)
+    answer_every_step(later)
+    second_path = _save_for_later(later)
+    send(later)
+    reference = Proposal.objects.get().reference
+    for path in (first_path, second_path):
+        assert f"reference <strong>{reference}</strong>" in Client().get(path).content.decode()
+    assert Proposal.objects.count() == 1
+
+
+def test_a_sent_link_keeps_another_form_in_progress_in_the_same_browser(public: Client) -> None:
+    """Opening an old, sent link does not throw away a different proposal being written in that browser."""
+    answer_every_step(public)
+    path = _save_for_later(public)
+    send(public)
+    public.post(reverse("intake:step", kwargs={"step": "organisation"}), step_answers()["organisation"])
+    public.get(path)
+    page = public.get(reverse("intake:step", kwargs={"step": "organisation"})).content.decode()
+    assert 'value="Westbrook Borough Council"' in page
 
 
 def test_html_typed_in_answers_is_shown_as_text_on_pages_emails_and_exports(world: World, client_as: Any) -> None:
@@ -387,6 +459,44 @@ def test_the_assigned_adviser_records_the_outcome_and_the_project_appears(world:
     assert client_as("research_adviser").post(url, {"notes": "x", "outcome": "accept"}).status_code == 404
 
 
+def test_an_invited_adviser_finds_the_consultation_and_records_it_without_being_assigned(
+    world: World, client_as: Any
+) -> None:
+    """Invited but not assigned: the home page, the proposal and the outcome page all work; the project is theirs."""
+    proposal = make_proposal(intervention_name="Family group conferences")
+    book(proposal, actor=world.users["programme_manager"], advisers=[world.users["other_adviser"]])
+    invite = next(m for m in mail.outbox if m.to == ["other.adviser@pine.test"])
+    assert proposal.get_absolute_url() in invite.body
+    invited = client_as("other_adviser")
+    home = invited.get(reverse("core:home")).content.decode()
+    assert "initial consultation for Family group conferences" in home
+    assert "invited to the initial consultation for, 1 open proposal" in home
+    page = invited.get(proposal.get_absolute_url())
+    url = reverse("intake:consultation-outcome", kwargs={"pk": proposal.pk})
+    assert page.status_code == 200 and f'href="{url}">Record the consultation' in page.content.decode()
+    assert f"Advisers invited: {world.users['other_adviser'].full_name}." in page.content.decode()
+    assert invited.get(url).status_code == 200
+    response = invited.post(url, {"notes": "Scope agreed.", "outcome": "accept", "reasons": ""})
+    assert response.status_code == 302
+    project = Project.objects.get(proposal=proposal)
+    # The adviser who held the consultation advises the project it became, and can open it.
+    assert project.practice_adviser == world.users["other_adviser"]
+    assert invited.get(project.get_absolute_url()).status_code == 200
+
+
+def test_an_adviser_neither_invited_nor_assigned_still_gets_404(world: World, client_as: Any) -> None:
+    """An adviser with no part in the consultation cannot see the proposal or record its outcome."""
+    proposal = make_proposal(intervention_name="Family group conferences")
+    book(proposal, actor=world.users["programme_manager"], advisers=[world.users["other_adviser"]])
+    outsider = client_as("research_adviser")
+    url = reverse("intake:consultation-outcome", kwargs={"pk": proposal.pk})
+    assert outsider.get(proposal.get_absolute_url()).status_code == 404
+    assert outsider.get(url).status_code == 404
+    assert outsider.post(url, {"notes": "x", "outcome": "accept", "reasons": ""}).status_code == 404
+    assert "Family group conferences" not in outsider.get(reverse("core:home")).content.decode()
+    assert not Project.objects.filter(proposal=proposal).exists()
+
+
 def test_cancelling_the_consultation_tells_everyone(world: World, client_as: Any) -> None:
     url = reverse("intake:consultation-cancel", kwargs={"pk": world.proposal.pk})
     assert client_as("programme_manager").post(url).status_code == 302
@@ -412,7 +522,8 @@ def test_staff_home_pages_show_proposals_and_consultations(world: World, client_
     manager = client_as("programme_manager").get(reverse("core:home")).content.decode()
     assert "new proposal" in manager and "initial consultation for Dads matter groups" in manager
     adviser = client_as("practice_adviser").get(reverse("core:home")).content.decode()
-    assert "You are the adviser on 1 open proposal" in adviser and "initial consultation for Dads matter" in adviser
+    assert "invited to the initial consultation for, 1 open proposal" in adviser
+    assert "initial consultation for Dads matter" in adviser
     other = client_as("research_adviser").get(reverse("core:home")).content.decode()
     assert "Dads matter groups" not in other
 

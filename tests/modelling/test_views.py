@@ -7,7 +7,7 @@ import io
 from django.test import Client
 from django.urls import reverse
 
-from pine.modelling.models import Element, Link, Measure, PlanVersion
+from pine.modelling.models import Element, EvaluationPlan, Link, Measure, PlanVersion
 from tests.conftest import sign_in
 from tests.modelling.conftest import Setup
 from tests.modelling.factories import MEASURE_DATA, build_plan, build_toc
@@ -139,13 +139,99 @@ def test_the_calculator_explains_and_fills_in_the_plan(setup: Setup) -> None:
     content = bad.content.decode()
     assert "Effect size must be more than 0" in content and "between 0 and 1" in content
     assert "<title>Error:" in content
-    client.post(url("calculator", setup), dict(x.split("=") for x in query[1:].split("&")))
-    from pine.modelling.models import EvaluationPlan
-
+    used = client.post(url("calculator", setup), dict(x.split("=") for x in query[1:].split("&")))
+    assert used.status_code == 302 and used.url == url("plan", setup) + "#participants"
     plan = EvaluationPlan.objects.get(project=setup.project)
     assert (plan.sample_size_intervention, plan.sample_size_comparison) == (64, 64)
     assert "64 people in each group" in plan.sample_size_basis
     assert client_for(setup.dpo).post(url("calculator", setup), {}).status_code == 403
+
+
+CALCULATED = {
+    "design": "two-group",
+    "solve_for": "n",
+    "effect_size": "0.5",
+    "alpha": "0.05",
+    "power": "0.8",
+    "two_sided": "yes",
+    "attrition": "20",
+}
+
+
+def _registered_plan(setup: Setup) -> None:
+    build_plan(setup.project, setup.lead, build_toc(setup.project, setup.lead))
+    latest = PlanVersion.objects.order_by("-number").first()
+    PlanVersion.objects.filter(pk=latest.pk).update(registered_at="2027-01-01T10:00:00Z")  # type: ignore[union-attr]
+
+
+def test_bad_numbers_sent_to_the_plan_come_back_on_their_fields_not_in_a_url(setup: Setup) -> None:
+    """A failed 'use these numbers' is shown on the page with field errors; nothing goes into a URL."""
+    client = client_for(setup.lead)
+    response = client.post(url("calculator", setup), {**CALCULATED, "power": "1.5", "reason": "secret"})
+    content = response.content.decode()
+    assert response.status_code == 200  # not a redirect carrying the CSRF token and the answers in its address
+    assert "There is a problem" in content and 'href="#id_power"' in content
+    assert 'id="id_power-error"' in content and "Power must be between 0 and 1" in content
+    assert not EvaluationPlan.objects.filter(project=setup.project, sample_size_intervention__isnull=False).exists()
+
+
+def test_a_registered_plan_shows_old_and_new_sample_size_before_changing(setup: Setup) -> None:
+    """Before a registered plan changes, the person sees its values now beside the new ones; nothing changes yet."""
+    _registered_plan(setup)
+    versions = PlanVersion.objects.count()
+    client = client_for(setup.lead)
+    page = client.post(url("calculator", setup), CALCULATED)
+    content = page.content.decode()
+    assert page.status_code == 200 and "Check the change to the registered plan" in content
+    assert "In the plan now" in content and "After the change" in content
+    assert '<td class="govuk-table__cell">60</td>' in content and '<td class="govuk-table__cell">64</td>' in content
+    assert "There is a problem" not in content  # no errors before the person has answered
+    plan = EvaluationPlan.objects.get(project=setup.project)
+    assert plan.sample_size_intervention == 60 and PlanVersion.objects.count() == versions
+
+
+def test_confirming_without_a_reason_shows_the_error_on_the_reason_field(setup: Setup) -> None:
+    """Confirming with no reason keeps the plan and shows the GOV.UK error summary and the field's own error."""
+    _registered_plan(setup)
+    plan = EvaluationPlan.objects.get(project=setup.project)
+    client = client_for(setup.lead)
+    data = {**CALCULATED, "step": "confirm", "version": plan.version, "reason": "  "}
+    content = client.post(url("calculator", setup), data).content.decode()
+    assert "<title>Error:" in content and 'href="#id_reason"' in content
+    assert 'id="id_reason-error"' in content and "Say why you are changing the registered plan" in content
+    assert EvaluationPlan.objects.get(project=setup.project).sample_size_intervention == 60
+
+
+def test_confirming_with_a_reason_changes_the_registered_plan_as_a_deviation(setup: Setup) -> None:
+    """Confirmed with a reason, the sample size changes in a new version listed as a deviation with its reason."""
+    _registered_plan(setup)
+    plan = EvaluationPlan.objects.get(project=setup.project)
+    client = client_for(setup.lead)
+    data = {**CALCULATED, "step": "confirm", "version": plan.version, "reason": "The effect we expect is smaller."}
+    response = client.post(url("calculator", setup), data)
+    assert response.status_code == 302 and response.url == url("plan", setup) + "#deviations"
+    plan.refresh_from_db()
+    assert (plan.sample_size_intervention, plan.sample_size_comparison) == (64, 64)
+    assert plan.versions.first().reason == "The effect we expect is smaller."  # type: ignore[union-attr]
+    page = client.get(url("plan", setup)).content.decode()
+    assert "Changes since the registered plan" in page and "The effect we expect is smaller." in page
+
+
+def test_a_plan_changed_meanwhile_is_not_overwritten(setup: Setup) -> None:
+    """If the plan changed after the person compared the values, confirming changes nothing and says why."""
+    _registered_plan(setup)
+    plan = EvaluationPlan.objects.get(project=setup.project)
+    seen = plan.version
+    from pine.modelling import services
+
+    services.plan_update_section(
+        actor=setup.member, project=setup.project, section="sharing", data={"sharing": "A podcast"}, reason="Wider"
+    )
+    data = {**CALCULATED, "step": "confirm", "version": seen, "reason": "Smaller effect."}
+    content = client_for(setup.lead).post(url("calculator", setup), data).content.decode()
+    assert "Someone changed the plan while you were looking at it" in content
+    assert f'name="version" value="{seen + 1}"' in content
+    assert EvaluationPlan.objects.get(project=setup.project).sample_size_intervention == 60
 
 
 def test_site_teams_add_their_own_measures_which_other_sites_cannot_see(setup: Setup) -> None:

@@ -174,10 +174,7 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     if action.value.startswith("api."):
         return _api_rule(user, action, obj)
     if action in {Action.VIEW_PROPOSAL, Action.RECORD_CONSULTATION}:
-        # The manager, and the advisers assigned to the proposal, who hold the initial consultation.
-        if obj is None:
-            return _is_staff(user)
-        return _is_manager(user) or (_is_staff(user) and user.pk in {obj.practice_adviser_id, obj.research_adviser_id})
+        return _proposal_rule(user, action, obj)
     raise ValueError(f"The policy has no rule for {action!r}.")
 
 
@@ -196,6 +193,24 @@ def _organisation_contacts_rule(user: Any, organisation: Any) -> bool:
         models.Q(practice_adviser_id=user.pk) | models.Q(research_adviser_id=user.pk)
     )
     return _is_staff(user) and advised.exists()
+
+
+def _proposal_rule(user: Any, action: Action, proposal: Any) -> bool:
+    """A proposal: the manager; the advisers assigned to it; and the advisers invited to its initial consultation,
+    who need to read it and may record the outcome (being invited is enough: nobody has to assign them too)."""
+    if proposal is None:
+        return _is_staff(user)
+    if _is_manager(user):
+        return True
+    if not _is_staff(user):
+        return False
+    if user.pk in {proposal.practice_adviser_id, proposal.research_adviser_id}:
+        return True
+    from pine.intake.models import INVITED_STATUSES, ConsultationStatus
+
+    # Recording needs the booked consultation; reading also covers one already held.
+    statuses = [ConsultationStatus.BOOKED] if action == Action.RECORD_CONSULTATION else INVITED_STATUSES
+    return proposal.consultations.filter(advisers=user, status__in=statuses).exists()
 
 
 def _is_assigned_adviser(user: Any, project: Any) -> bool:
@@ -334,12 +349,16 @@ def measure_organisations(user: Any) -> list[int]:
 
 
 def visible_proposals(user: Any) -> models.QuerySet[Any]:
-    from pine.intake.models import Proposal
+    from pine.intake.models import INVITED_STATUSES, Consultation, Proposal
 
     if _is_manager(user):
         return Proposal.objects.all()
     if _is_staff(user):
-        return Proposal.objects.filter(models.Q(practice_adviser=user) | models.Q(research_adviser=user))
+        # A subquery, not a join, so each proposal appears once and counts stay right.
+        invited = Consultation.objects.filter(advisers=user, status__in=INVITED_STATUSES).values("proposal_id")
+        return Proposal.objects.filter(
+            models.Q(practice_adviser=user) | models.Q(research_adviser=user) | models.Q(pk__in=invited)
+        )
     return Proposal.objects.none()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
@@ -115,11 +116,15 @@ class ProposalDraft(models.Model):
     """Answers saved part-way through the form, reopened from a link emailed to the contact.
 
     The answers (which may hold a phone number) are encrypted at rest, and drafts are deleted once expired.
+    A draft carries the submission key of the form it came from, so however many times (and in however many
+    browsers) it is reopened, sending it makes one proposal, and its link then says that it was sent.
+    Once sent, its answers are emptied: the proposal holds them now.
     """
 
     token_hash = models.CharField(max_length=64, unique=True)
     email = models.EmailField(max_length=254)
     sealed_answers = EncryptedTextField("saved answers, as encrypted JSON")
+    submission_key = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 
@@ -129,6 +134,11 @@ class ProposalDraft(models.Model):
     @property
     def answers(self) -> dict[str, Any]:
         return json.loads(self.sealed_answers) if self.sealed_answers else {}
+
+    @property
+    def key(self) -> str:
+        """The submission key sending this draft uses (drafts saved before keys were kept get one from their hash)."""
+        return self.submission_key or hashlib.sha256(f"draft:{self.token_hash}".encode()).hexdigest()
 
 
 class InformationRequest(models.Model):
@@ -169,6 +179,10 @@ class ConsultationStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
     HELD = "held", "Held"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# The advisers invited to a consultation in these states may see its proposal (a cancelled one gives nothing).
+INVITED_STATUSES = [ConsultationStatus.BOOKED, ConsultationStatus.HELD]
 
 
 class ConsultationOutcome(models.TextChoices):

@@ -159,15 +159,18 @@ def proposal_submit(
 
 
 @transaction.atomic
-def draft_save(*, email: str, answers: dict[str, Any]) -> ProposalDraft:
+def draft_save(*, email: str, answers: dict[str, Any], submission_key: str = "") -> ProposalDraft:
     """Keep the answers so far and email a link to them (made by the email task). Expired drafts are deleted here,
-    as new ones come in, and by `pine prune-proposals`."""
+    as new ones come in, and by `pine prune-proposals`.
+
+    `submission_key` is the form's own: sending the form, or any draft of it, then makes one proposal."""
     ProposalDraft.objects.filter(expires_at__lte=timezone.now()).delete()
     token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
     draft = ProposalDraft.objects.create(
         token_hash=_hash(token),
         email=email,
         sealed_answers=json.dumps(answers),
+        submission_key=submission_key[:64],
         expires_at=timezone.now() + DRAFT_LIFETIME,
     )
     notify.queue(emails.send_draft_link, draft_id=draft.pk)
@@ -178,6 +181,17 @@ def draft_load(*, token: str) -> ProposalDraft | None:
     if not token or len(token) > 100:
         return None
     return ProposalDraft.objects.filter(token_hash=_hash(token), expires_at__gt=timezone.now()).first()
+
+
+def draft_proposal(*, draft: ProposalDraft) -> Proposal | None:
+    """The proposal this draft was sent as, if it has been sent."""
+    return Proposal.objects.filter(submission_key=draft.key).first()
+
+
+def drafts_sent(*, submission_key: str) -> int:
+    """The form with this key was sent: empty its drafts' answers (the proposal holds them now). Their links stay,
+    to say that the proposal was sent, until they expire."""
+    return ProposalDraft.objects.filter(submission_key=submission_key).update(sealed_answers="")
 
 
 # Triage
@@ -350,12 +364,15 @@ def consultation_calendar(consultation: Consultation, *, cancelled: bool = False
 def _send_invitations(consultation: Consultation, *, subject: str, cancelled: bool = False) -> None:
     """Keep a copy of each person's email on the proposal and queue it; the task adds the calendar invitation."""
     proposal = consultation.proposal
-    recipients = [(proposal.contact_name, proposal.contact_email)]
-    recipients += [(a.full_name, a.email) for a in consultation.advisers.filter(is_active=True)]
-    for name, email in recipients:
+    # Advisers also get the proposal's page: being invited is what lets them see it.
+    recipients = [(proposal.contact_name, proposal.contact_email, "")]
+    recipients += [
+        (a.full_name, a.email, proposal.get_absolute_url()) for a in consultation.advisers.filter(is_active=True)
+    ]
+    for name, email, path in recipients:
         body = render_email(
             "email/consultation.txt",
-            {"proposal": proposal, "consultation": consultation, "name": name, "cancelled": cancelled},
+            {"proposal": proposal, "consultation": consultation, "name": name, "cancelled": cancelled, "path": path},
         )
         sent = SentEmail.objects.create(proposal=proposal, to=email, subject=subject, body=body)
         notify.queue(
@@ -456,7 +473,7 @@ def consultation_record(
     )
     if outcome == ConsultationOutcome.ACCEPT:
         try:
-            _accept(actor=actor, proposal=proposal, notes=consultation.notes)
+            _accept(actor=actor, proposal=proposal, notes=consultation.notes, consultation=consultation)
         except ValidationError as problem:
             # Raised inside the transaction: nothing of the acceptance is kept.
             raise IntakeError(" ".join(problem.messages)) from problem
@@ -476,7 +493,25 @@ def consultation_record(
     return consultation
 
 
-def _accept(*, actor: User, proposal: Proposal, notes: str) -> None:
+def _advisers_from_invitees(*, actor: User, proposal: Proposal, consultation: Consultation) -> None:
+    """Give each adviser slot nobody was assigned to the adviser of that kind invited to the consultation (the one
+    recording it first), so the advisers who held the consultation go on to advise the project."""
+    roles = ["practice_adviser", "research_adviser"]  # each slot is named after the role that fills it
+    before = audit.snapshot(proposal, roles)
+    invitees = sorted(consultation.advisers.filter(is_active=True), key=lambda a: (a.pk != actor.pk, a.full_name))
+    empty = [role for role in roles if getattr(proposal, f"{role}_id") is None]
+    for role in empty:
+        chosen = next((a for a in invitees if a.programme_role == role), None)
+        if chosen is not None:
+            setattr(proposal, role, chosen)
+    changes = audit.diff(before, audit.snapshot(proposal, roles))
+    if changes:
+        proposal.save(update_fields=list(changes))
+        audit.record(action=AuditAction.CHANGED, obj=proposal, actor=actor, changes=changes)
+
+
+def _accept(*, actor: User, proposal: Proposal, notes: str, consultation: Consultation) -> None:
+    _advisers_from_invitees(actor=actor, proposal=proposal, consultation=consultation)
     organisation = (
         proposal.organisation or Organisation.objects.filter(name__iexact=proposal.organisation_name.strip()).first()
     )

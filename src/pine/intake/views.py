@@ -104,7 +104,8 @@ def propose_step(request: HttpRequest, step: str) -> HttpResponse:
     form_class = dict(STEPS)[step]
     answers = _answers(request)
     changing = request.GET.get("change") == "1"
-    form = form_class(posted(request) or answers.get(step) or None)
+    # Saved answers are shown as they were typed; their problems only once the person sends the page again.
+    form = form_class(posted(request), initial=answers.get(step))
     if request.method == "POST":
         data = {
             key: request.POST.getlist(key) if key == "priorities" else request.POST.get(key, "")
@@ -121,8 +122,6 @@ def propose_step(request: HttpRequest, step: str) -> HttpResponse:
             if changing or index == len(STEP_NAMES) - 1:
                 return redirect("intake:check")
             return redirect("intake:step", step=STEP_NAMES[index + 1])
-    elif step in answers:
-        form.is_valid()  # show the saved answers, and their problems if any
     index = STEP_NAMES.index(step)
     back = (
         reverse("intake:check")
@@ -170,15 +169,30 @@ def _shown(field_name: str, field: Any, value: Any) -> Any:
     return value
 
 
+def _submission_key(request: HttpRequest) -> str:
+    """A key per filled-in form: sending the same form twice (double click, refresh, back, or from a saved link
+    opened in two browsers) makes one proposal."""
+    key = _answers(request).setdefault("_submission_key", secrets.token_hex(16))
+    request.session.modified = True
+    return str(key)
+
+
+def _already_sent(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    if request.session.get(SESSION_KEY, {}).get("_submission_key") == proposal.submission_key:
+        request.session.pop(SESSION_KEY)  # that form is done; another one in progress in this browser is kept
+    return render(request, "intake/propose_already_sent.html", {"proposal": proposal})
+
+
 @policy.public
 def propose_check(request: HttpRequest) -> HttpResponse:
     answers = _answers(request)
     missing = _first_unanswered(answers)
     if missing is not None:
         return redirect("intake:step", step=missing)
-    # A key per filled-in form: sending the same form twice (double click, refresh, back) makes one proposal.
-    key = answers.setdefault("_submission_key", secrets.token_hex(16))
-    request.session.modified = True
+    key = _submission_key(request)
+    sent = Proposal.objects.filter(submission_key=key).first()
+    if sent is not None:
+        return _already_sent(request, sent)  # sent meanwhile, from another browser that had the same saved form
     return render(request, "intake/propose_check.html", {"rows": _check_rows(answers), "submission_key": key})
 
 
@@ -209,6 +223,7 @@ def propose_send(request: HttpRequest) -> HttpResponse:
         except (services.IntakeError, ValidationError) as problem:
             messages.error(request, " ".join(getattr(problem, "messages", [str(problem)])))
             return redirect("intake:check")
+    services.drafts_sent(submission_key=key)
     request.session.pop(SESSION_KEY, None)
     request.session["pine_sent_reference"] = existing.reference
     return redirect("intake:sent")
@@ -229,7 +244,9 @@ def propose_save(request: HttpRequest) -> HttpResponse:
     form = SaveForLaterForm(posted(request), initial={"email": initial_email})
     if request.method == "POST" and form.is_valid():
         services.draft_save(
-            email=form.cleaned_data["email"], answers={k: v for k, v in answers.items() if not k.startswith("_")}
+            email=form.cleaned_data["email"],
+            answers={k: v for k, v in answers.items() if not k.startswith("_")},
+            submission_key=_submission_key(request),
         )
         return render(request, "intake/propose_saved.html", {"email": form.cleaned_data["email"]})
     return render(request, "intake/propose_save.html", {"form": form})
@@ -245,7 +262,10 @@ def propose_resume(request: HttpRequest, token: str) -> HttpResponse:
             {"reason": "This link has expired or is not valid. Saved answers are kept for 30 days."},
             status=404,
         )
-    request.session[SESSION_KEY] = dict(draft.answers)
+    sent = services.draft_proposal(draft=draft)
+    if sent is not None:
+        return _already_sent(request, sent)
+    request.session[SESSION_KEY] = {**draft.answers, "_submission_key": draft.key}
     missing = _first_unanswered(draft.answers)
     return redirect("intake:step", step=missing) if missing else redirect("intake:check")
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from pine.core.forms import GovukForm
+from pine.modelling.forms_plan import PlanForm
 
 # Power and sample size
 
@@ -157,3 +158,17 @@ class CalculatorForm(GovukForm):
         if attrition is not None and not 0 <= attrition < 100:
             self.add_error("attrition", "Drop-out must be 0% or more and less than 100%")
         return data
+
+
+class SampleSizeChangeForm(PlanForm):
+    """Confirming that the calculator's numbers replace a registered plan's sample size: it asks why. The plan's
+    version the person compared against comes back hidden, so a change made meanwhile is not overwritten."""
+
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": "Check the values again", "invalid": "Check the values again"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, registered=True, **kwargs)

@@ -151,6 +151,32 @@ def plan_detail(*, project: Project) -> PlanDetail:
     )
 
 
+@dataclass(frozen=True)
+class ValueChange:
+    label: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def sample_size_change(
+    *, plan: EvaluationPlan, intervention: int, comparison: int | None, basis: str
+) -> list[ValueChange]:
+    """The plan's sample size now and as the calculator would make it, row by row, to compare before changing."""
+
+    def shown(value: Any) -> str:
+        return "Not given" if value in (None, "") else str(value).strip()
+
+    return [
+        ValueChange("Intervention group (or pairs)", shown(plan.sample_size_intervention), shown(intervention)),
+        ValueChange("Comparison group", shown(plan.sample_size_comparison), shown(comparison)),
+        ValueChange("How the sample size was worked out", shown(plan.sample_size_basis), shown(basis)),
+    ]
+
+
 def plan_versions(*, plan: EvaluationPlan) -> QuerySet[PlanVersion]:
     return plan.versions.select_related("created_by", "registered_by").defer("snapshot")
 

@@ -550,9 +550,23 @@ def plan_register(*, decision: Decision, actor: User) -> PlanVersion | None:
 
 @transaction.atomic
 def plan_use_sample_size(
-    *, actor: User, project: Project, intervention: int, comparison: int | None, basis: str, reason: str = ""
+    *,
+    actor: User,
+    project: Project,
+    intervention: int,
+    comparison: int | None,
+    basis: str,
+    reason: str = "",
+    seen_version: int | None = None,
 ) -> EvaluationPlan:
-    """Copy the calculator's answer into the plan's sample size."""
+    """Copy the calculator's answer into the plan's sample size. On a registered plan the change needs a reason
+    and becomes a new version, which the report lists as a deviation. `seen_version` is the plan's version the
+    person compared against: if someone changed the plan since, nothing is written and they are told."""
+    plan = _lock_plan(project)
+    if seen_version is not None and plan.version != seen_version:
+        raise ModellingError(
+            "Someone changed the plan while you were looking at it. Check the values it has now, then confirm again."
+        )
     return plan_update_section(
         actor=actor,
         project=project,

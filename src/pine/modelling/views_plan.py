@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -13,14 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pine.core import policy
-from pine.core import text as text_rule
 from pine.core.forms import posted
 from pine.core.policy import Action
 from pine.core.types import AuthenticatedRequest
 from pine.journey.models import Project
 from pine.modelling import documents, selectors, services
 from pine.modelling.calculator import Answer, CalculatorError, Question, calculate
-from pine.modelling.forms_calculator import CalculatorForm
+from pine.modelling.forms_calculator import CalculatorForm, SampleSizeChangeForm
 from pine.modelling.forms_plan import DataSourcesForm, DesignForm, ParticipantsForm, SharingForm
 from pine.modelling.models import DataSource, Design, EvaluationPlan, PlanOutcome, PlanQuestion, TimePoint
 from pine.modelling.views_common import _export, _may_work, _project
@@ -270,45 +270,19 @@ def _calculated(form: CalculatorForm) -> Answer | None:
         return None
 
 
-@policy.requires(Action.VIEW_PROJECT)
-def calculator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-    plan_row = EvaluationPlan.objects.filter(project=project).first()
-    registered = plan_row is not None and _registered(plan_row)
-    if request.method == "POST":
-        policy.authorize(request.user, Action.WORK_ON_PROJECT, project)
-        form = CalculatorForm(request.POST)
-        answer = _calculated(form)
-        reason = request.POST.get("reason", "").strip()
-        if answer is None:
-            messages.error(request, "The calculation could not be repeated: check the numbers and try again")
-        elif registered and not reason:
-            messages.error(request, "Say why you are changing the registered plan")
-        elif text_rule.problem(reason, multiline=True):
-            messages.error(request, "Remove the invisible control characters from the reason")
-        else:
-            grouped = answer.question.design != "paired"
-            try:
-                services.plan_use_sample_size(
-                    actor=request.user,
-                    project=project,
-                    intervention=answer.n_per_group_rounded if grouped else answer.n_recruit,
-                    comparison=answer.n_per_group_rounded if grouped else None,
-                    basis=answer.basis,
-                    reason=reason,
-                )
-            except services.ModellingError as problem:
-                messages.error(request, str(problem))
-            else:
-                messages.success(request, "The sample size has been added to the plan")
-                return redirect(reverse("modelling:plan", kwargs={"pk": project.pk}) + "#participants")
-        return redirect(reverse("modelling:calculator", kwargs={"pk": project.pk}) + "?" + request.POST.urlencode())
-    data = request.GET if "design" in request.GET else None
-    form = CalculatorForm(
-        data, initial={"alpha": "0.05", "power": "0.8", "solve_for": "n", "two_sided": "yes", "attrition": "0"}
-    )
-    answer = _calculated(form) if data is not None else None
-    hidden = [(k, v) for k, v in request.GET.items() if k in form.fields] if answer else []
+CALCULATOR_INITIAL = {"alpha": "0.05", "power": "0.8", "solve_for": "n", "two_sided": "yes", "attrition": "0"}
+
+
+def _numbers(form: CalculatorForm) -> list[tuple[str, str]]:
+    """The calculator's numbers as typed, to send on in hidden fields: only its own questions, never the CSRF
+    token or anything else that came with the request."""
+    typed = [(name, form.data.get(name)) for name in CalculatorForm.base_fields]
+    return [(name, str(value)) for name, value in typed if value not in (None, "")]
+
+
+def _calculator_page(
+    request: AuthenticatedRequest, project: Project, form: CalculatorForm, answer: Answer | None, registered: bool
+) -> HttpResponse:
     return render(
         request,
         "modelling/calculator.html",
@@ -316,8 +290,91 @@ def calculator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "project": project,
             "form": form,
             "answer": answer,
-            "hidden": hidden,
+            "hidden": _numbers(form) if answer else [],
             "may_work": _may_work(request, project),
             "registered": registered,
+        },
+    )
+
+
+@policy.requires(Action.VIEW_PROJECT)
+def calculator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Working out is a GET (a page of numbers anyone may bookmark); putting them in the plan is a POST."""
+    project = _project(request, pk)
+    plan_row = EvaluationPlan.objects.filter(project=project).first()
+    registered = plan_row is not None and _registered(plan_row)
+    if request.method == "POST":
+        policy.authorize(request.user, Action.WORK_ON_PROJECT, project)
+        return _use_in_plan(request, project, registered)
+    data = request.GET if "design" in request.GET else None
+    form = CalculatorForm(data, initial=CALCULATOR_INITIAL)
+    answer = _calculated(form) if data is not None else None
+    return _calculator_page(request, project, form, answer, registered)
+
+
+def _use_in_plan(request: AuthenticatedRequest, project: Project, registered: bool) -> HttpResponse:
+    """Put the calculator's numbers in the plan. A registered plan first shows its values now beside the new ones
+    and asks why; confirming records the change as a new version, listed as a deviation from the registered plan.
+    """
+    form = CalculatorForm(request.POST)
+    answer = _calculated(form)
+    if answer is None:
+        return _calculator_page(request, project, form, None, registered)  # the problems, on their fields
+    grouped = answer.question.design != "paired"
+    intervention = answer.n_per_group_rounded if grouped else answer.n_recruit
+    comparison = answer.n_per_group_rounded if grouped else None
+    plans = reverse("modelling:plan", kwargs={"pk": project.pk})
+    if not registered:
+        try:
+            services.plan_use_sample_size(
+                actor=request.user,
+                project=project,
+                intervention=intervention,
+                comparison=comparison,
+                basis=answer.basis,
+            )
+        except services.ModellingError as problem:
+            form.add_error(None, str(problem))
+            return _calculator_page(request, project, form, answer, registered)
+        messages.success(request, "The sample size has been added to the plan")
+        return redirect(plans + "#participants")
+    confirming = request.POST.get("step") == "confirm"
+    review = SampleSizeChangeForm(request.POST if confirming else None)
+    if confirming and review.is_valid():
+        try:
+            services.plan_use_sample_size(
+                actor=request.user,
+                project=project,
+                intervention=intervention,
+                comparison=comparison,
+                basis=answer.basis,
+                reason=review.reason,
+                seen_version=review.cleaned_data["version"],
+            )
+        except services.ModellingError as problem:
+            review.add_error(None, str(problem))
+        else:
+            messages.success(
+                request, "The registered plan's sample size has been changed. The plan lists it as a deviation."
+            )
+            return redirect(plans + "#deviations")
+    plan_row = services.plan_for(project)
+    rows = selectors.sample_size_change(
+        plan=plan_row, intervention=intervention, comparison=comparison, basis=answer.basis
+    )
+    if not any(row.changed for row in rows):
+        messages.success(request, "The plan already has these numbers: nothing has changed")
+        return redirect(plans + "#participants")
+    query = urlencode(_numbers(form))
+    return render(
+        request,
+        "modelling/calculator_confirm.html",
+        {
+            "project": project,
+            "form": review,
+            "rows": rows,
+            "hidden": _numbers(form),
+            "version": plan_row.version,
+            "back": reverse("modelling:calculator", kwargs={"pk": project.pk}) + f"?{query}#answer",
         },
     )
