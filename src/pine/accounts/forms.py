@@ -10,7 +10,9 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
 
+from pine.accounts import lockout
 from pine.accounts.models import Organisation, OrganisationKind, ProgrammeRole, Region, SiteRole, User
+from pine.core import ratelimit
 from pine.core.forms import GovukForm, GovukModelForm
 
 PHONE_VALIDATOR = RegexValidator(
@@ -45,12 +47,19 @@ class SignInForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
+        self.locked: ratelimit.Verdict | None = None  # set when the account refuses every sign-in for a while
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
+        verdict = lockout.account_check(email=data["username"])
+        if not verdict.allowed:
+            self.locked = verdict
+            raise forms.ValidationError(f"Your account is locked. Try again {verdict.wait}")
         user = authenticate(self.request, username=data["username"], password=data["password"])
+        if user is None:
+            lockout.account_failed(email=data["username"])
         if user is None or not user.is_active:
             # The same message whether or not the account exists, so it tells an attacker nothing.
             raise forms.ValidationError("Enter a correct email address and password")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pine.accounts import selectors, services
+from pine.accounts import lockout, selectors, services
 from pine.accounts.forms import (
     PROGRAMME_ROLE_CHOICES,
     AcceptInvitationForm,
@@ -62,6 +62,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         assert form.user is not None
         login(request, form.user)
         return redirect(_safe_next(request, reverse("core:home")))
+    if form.locked is not None:
+        response = render(request, "accounts/locked_out.html", {"wait": form.locked.wait}, status=429)
+        response["Retry-After"] = str(form.locked.retry_after)
+        return response
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -150,11 +154,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        from axes.utils import reset as axes_reset
-
         response = super().form_valid(form)
         audit.record(action=AuditAction.PASSWORD_CHANGED, obj=form.user, actor=form.user)
-        axes_reset(username=form.user.email)
+        lockout.account_unlock(email=form.user.email)
         return response
 
 
