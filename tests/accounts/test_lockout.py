@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from pine.core.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
@@ -80,3 +82,23 @@ def test_guessing_one_account_from_many_addresses_locks_it_with_a_time_to_try_ag
     assert "Your account is locked" in content and "Try again in" in content
     assert 0 < int(response["Retry-After"]) <= 30 * 60
     assert _post("other@a.test", "guess", "198.51.100.7").status_code == 200
+
+
+@pytest.mark.django_db
+def test_password_reset_emails_are_limited_per_recipient_whether_or_not_the_account_exists() -> None:
+    """The fourth reset request in an hour for one email (any case) is refused with a time, known or not."""
+    UserFactory(email="real@a.test")
+    for email in ("real@a.test", "nobody@a.test"):
+        for n in range(3):
+            assert _post_reset(email.upper() if n else email, f"203.0.113.{n}").status_code == 302
+        refused = _post_reset(email, "198.51.100.7")
+        content = refused.content.decode()
+        assert refused.status_code == 429
+        assert "There is a problem" in content and "Try again in" in content
+    assert len(mail.outbox) == 3
+
+
+def _post_reset(email: str, client_address: str) -> Any:
+    return Client().post(
+        reverse("accounts:password-reset"), {"email": email}, REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR=client_address
+    )

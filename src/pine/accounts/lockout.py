@@ -5,6 +5,8 @@ mistakes lock nobody else, and an attacker cannot lock the real person out from 
 over many addresses is stopped here: after SIGN_IN_ACCOUNT_FAILURE_LIMIT wrong passwords for one account from
 anywhere in half an hour, that account refuses every sign-in until the half hour ends or its password is reset.
 Both count the email address as `username_of` gives it, so changing its case or adding spaces counts the same.
+
+Password reset emails, which anyone may ask for, are limited per recipient and per asking address.
 """
 
 from __future__ import annotations
@@ -51,3 +53,18 @@ def account_unlock(*, email: str) -> None:
 
     axes_reset(username=normalise_email(email))
     ratelimit.reset(_account_limit(), key=normalise_email(email))
+
+
+RESET_EMAILS_PER_EMAIL = ratelimit.Limit("password-reset-email", count=3, window=dt.timedelta(hours=1))
+RESET_EMAILS_PER_ADDRESS = ratelimit.Limit("password-reset-address", count=10, window=dt.timedelta(hours=1))
+
+
+def reset_email_refusal(*, email: str, address: str | None) -> str:
+    """Count a request for a password reset email; a message saying when to try again if it is one too many.
+    The same whether or not the account exists, so it tells nobody which addresses have accounts."""
+    limits = [(RESET_EMAILS_PER_EMAIL, normalise_email(email)), (RESET_EMAILS_PER_ADDRESS, address or "unknown")]
+    for limit, key in limits:
+        verdict = ratelimit.hit(limit, key=key)
+        if not verdict.allowed:
+            return f"You have asked for several password reset emails in the last hour. Try again {verdict.wait}"
+    return ""

@@ -37,6 +37,7 @@ from pine.accounts.forms import (
 from pine.accounts.models import User
 from pine.core import audit, policy
 from pine.core.forms import posted
+from pine.core.middleware import client_ip
 from pine.core.models import AuditAction
 from pine.core.policy import Action
 from pine.core.types import AuthenticatedRequest
@@ -141,6 +142,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        refusal = lockout.reset_email_refusal(email=form.cleaned_data["email"], address=client_ip(self.request))
+        if refusal:
+            form.add_error("email", refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # Links are built from the configured address, never from the request's Host header.
         self.extra_email_context = {"service_url": settings.SERVICE_BASE_URL}
         for user in form.get_users(form.cleaned_data["email"]):
