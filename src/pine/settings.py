@@ -118,6 +118,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 SIGN_IN_ACCOUNT_FAILURE_LIMIT = 4 * config.axes_failure_limit  # from any address, per half hour
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 10 * config.axes_failure_limit  # for any account, per half hour
 PINE_BEHIND_PROXY = config.behind_proxy
 PINE_TRUSTED_PROXIES = config.trusted_proxies
 API_REQUESTS_PER_MINUTE = 120  # per API key

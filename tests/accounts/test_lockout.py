@@ -85,6 +85,18 @@ def test_guessing_one_account_from_many_addresses_locks_it_with_a_time_to_try_ag
 
 
 @pytest.mark.django_db
+def test_wrong_passwords_for_many_accounts_from_one_address_are_limited(behind_proxy: Any) -> None:
+    """Spraying guesses over many accounts from one client is refused after the per-address limit; others go on."""
+    behind_proxy.SIGN_IN_ADDRESS_FAILURE_LIMIT = 4
+    UserFactory(email="real@a.test")
+    for n in range(4):
+        assert _post(f"person{n}@a.test", "guess", "203.0.113.9").status_code == 200
+    refused = _post("real@a.test", PASSWORD, "203.0.113.9")
+    assert refused.status_code == 429 and "Too many attempts to sign in from your network" in refused.content.decode()
+    assert _post("real@a.test", PASSWORD, "198.51.100.7").status_code == 302
+
+
+@pytest.mark.django_db
 def test_password_reset_emails_are_limited_per_recipient_whether_or_not_the_account_exists() -> None:
     """The fourth reset request in an hour for one email (any case) is refused with a time, known or not."""
     UserFactory(email="real@a.test")

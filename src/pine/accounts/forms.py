@@ -12,8 +12,8 @@ from django.http import HttpRequest
 
 from pine.accounts import lockout
 from pine.accounts.models import Organisation, OrganisationKind, ProgrammeRole, Region, SiteRole, User
-from pine.core import ratelimit
 from pine.core.forms import GovukForm, GovukModelForm
+from pine.core.middleware import client_ip
 
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9 ()-]{7,20}$",
@@ -47,19 +47,19 @@ class SignInForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
-        self.locked: ratelimit.Verdict | None = None  # set when the account refuses every sign-in for a while
+        self.refusal: lockout.Refusal | None = None  # set when sign-ins are refused for a while
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
-        verdict = lockout.account_check(email=data["username"])
-        if not verdict.allowed:
-            self.locked = verdict
-            raise forms.ValidationError(f"Your account is locked. Try again {verdict.wait}")
+        address = client_ip(self.request)
+        self.refusal = lockout.sign_in_refusal(email=data["username"], address=address)
+        if self.refusal is not None:
+            raise forms.ValidationError(f"{self.refusal.title}. Try again {self.refusal.verdict.wait}")
         user = authenticate(self.request, username=data["username"], password=data["password"])
         if user is None:
-            lockout.account_failed(email=data["username"])
+            lockout.sign_in_failed(email=data["username"], address=address)
         if user is None or not user.is_active:
             # The same message whether or not the account exists, so it tells an attacker nothing.
             raise forms.ValidationError("Enter a correct email address and password")

@@ -4,6 +4,8 @@ django-axes locks one account from one address after SIGN_IN_FAILURE_LIMIT wrong
 mistakes lock nobody else, and an attacker cannot lock the real person out from elsewhere). Guessing spread
 over many addresses is stopped here: after SIGN_IN_ACCOUNT_FAILURE_LIMIT wrong passwords for one account from
 anywhere in half an hour, that account refuses every sign-in until the half hour ends or its password is reset.
+Spraying a few passwords over many accounts from one address is stopped by a per-address limit of wrong
+passwords for any account (10 x SIGN_IN_FAILURE_LIMIT in half an hour), set high for offices behind one address.
 Both count the email address as `username_of` gives it, so changing its case or adding spaces counts the same.
 
 Password reset emails, which anyone may ask for, are limited per recipient and per asking address.
@@ -12,6 +14,7 @@ Password reset emails, which anyone may ask for, are limited per recipient and p
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -39,12 +42,30 @@ def _account_limit() -> ratelimit.Limit:
     return ratelimit.Limit("sign-in-account", count=settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT, window=WINDOW)
 
 
-def account_check(*, email: str) -> ratelimit.Verdict:
-    return ratelimit.check(_account_limit(), key=normalise_email(email))
+def _address_limit() -> ratelimit.Limit:
+    return ratelimit.Limit("sign-in-address", count=settings.SIGN_IN_ADDRESS_FAILURE_LIMIT, window=WINDOW)
 
 
-def account_failed(*, email: str) -> None:
+@dataclass(frozen=True)
+class Refusal:
+    title: str
+    verdict: ratelimit.Verdict
+
+
+def sign_in_refusal(*, email: str, address: str | None) -> Refusal | None:
+    """Why this sign-in must be refused before the password is even checked, if it must."""
+    account = ratelimit.check(_account_limit(), key=normalise_email(email))
+    if not account.allowed:
+        return Refusal("Your account is locked", account)
+    network = ratelimit.check(_address_limit(), key=address or "unknown")
+    if not network.allowed:
+        return Refusal("Too many attempts to sign in from your network", network)
+    return None
+
+
+def sign_in_failed(*, email: str, address: str | None) -> None:
     ratelimit.hit(_account_limit(), key=normalise_email(email))
+    ratelimit.hit(_address_limit(), key=address or "unknown")
 
 
 def account_unlock(*, email: str) -> None:

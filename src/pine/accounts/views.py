@@ -63,9 +63,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         assert form.user is not None
         login(request, form.user)
         return redirect(_safe_next(request, reverse("core:home")))
-    if form.locked is not None:
-        response = render(request, "accounts/locked_out.html", {"wait": form.locked.wait}, status=429)
-        response["Retry-After"] = str(form.locked.retry_after)
+    if form.refusal is not None:
+        verdict = form.refusal.verdict
+        context = {"title": form.refusal.title, "wait": verdict.wait}
+        response = render(request, "accounts/locked_out.html", context, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
         return response
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")})
 
