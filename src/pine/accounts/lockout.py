@@ -1,4 +1,4 @@
-"""The sign-in lockout: the email address it counts, and the per-account limit that sits above django-axes.
+"""The sign-in lockout: the email address it counts, and the limits that sit beside django-axes.
 
 django-axes locks one account from one address after SIGN_IN_FAILURE_LIMIT wrong passwords (so one person's
 mistakes lock nobody else, and an attacker cannot lock the real person out from elsewhere). Guessing spread
@@ -6,7 +6,7 @@ over many addresses is stopped here: after SIGN_IN_ACCOUNT_FAILURE_LIMIT wrong p
 anywhere in half an hour, that account refuses every sign-in until the half hour ends or its password is reset.
 Spraying a few passwords over many accounts from one address is stopped by a per-address limit of wrong
 passwords for any account (10 x SIGN_IN_FAILURE_LIMIT in half an hour), set high for offices behind one address.
-Both count the email address as `username_of` gives it, so changing its case or adding spaces counts the same.
+Every count uses the email address as `username_of` gives it, so changing its case or adding spaces counts the same.
 
 Password reset emails, which anyone may ask for, are limited per recipient and per asking address.
 """
