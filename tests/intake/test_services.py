@@ -8,11 +8,12 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar
 
 from pine.accounts.models import Invitation, Organisation
-from pine.core.models import AuditAction, AuditEvent
+from pine.core.models import AuditAction, AuditEvent, RateCounter
 from pine.intake import services
 from pine.intake.models import (
     Consultation,
@@ -81,16 +82,33 @@ def test_sending_the_same_form_twice_makes_one_proposal(staff: dict[str, Any]) -
 
 
 def test_one_address_may_send_five_proposals_an_hour(staff: dict[str, Any]) -> None:
-    for n in range(services.RATE_LIMIT):
+    """The sixth proposal in an hour from one address is refused with a time to try again; others are not."""
+    for n in range(services.PROPOSAL_LIMIT.count):
         services.proposal_submit(answers=ANSWERS, priorities=[], submission_key=f"key-{n}", address="192.0.2.9")
-    with pytest.raises(services.TooManyProposals, match="Wait an hour"):
+    with pytest.raises(services.TooManyProposals, match="Try again in"):
         services.proposal_submit(answers=ANSWERS, priorities=[], submission_key="key-x", address="192.0.2.9")
     # Another address is not affected, and the address itself is never stored.
     services.proposal_submit(answers=ANSWERS, priorities=[], submission_key="key-y", address="198.51.100.7")
-    assert not Proposal.objects.filter(sent_from__contains="192.0.2").exists()
+    assert "192.0.2" not in str(Proposal.objects.values_list().first())
+    assert not RateCounter.objects.filter(key_hash__contains="192.0.2").exists()
     # An hour later the first address may send again.
-    Proposal.objects.update(submitted_at=timezone.now() - dt.timedelta(hours=2))
+    RateCounter.objects.update(window_start=F("window_start") - dt.timedelta(hours=2))
     services.proposal_submit(answers=ANSWERS, priorities=[], submission_key="key-z", address="192.0.2.9")
+
+
+def test_save_and_come_back_emails_are_limited_per_recipient_and_per_address(staff: dict[str, Any]) -> None:
+    """After N "save and come back later" emails to one recipient, or from one address, more are refused."""
+    for n in range(services.DRAFT_LIMIT_PER_EMAIL.count):
+        services.draft_save(email="Victim@Example.org", answers={}, address=f"192.0.2.{n}")
+    with pytest.raises(services.TooManyDrafts, match="Try again in"):
+        services.draft_save(email="victim@example.org", answers={}, address="198.51.100.7")
+    for n in range(services.DRAFT_LIMIT_PER_ADDRESS.count):
+        services.draft_save(email=f"person{n}@example.org", answers={}, address="203.0.113.5")
+    sent = len(mail.outbox)
+    with pytest.raises(services.TooManyDrafts):
+        services.draft_save(email="someone-else@example.org", answers={}, address="203.0.113.5")
+    assert len(mail.outbox) == sent
+    assert sent == services.DRAFT_LIMIT_PER_EMAIL.count + services.DRAFT_LIMIT_PER_ADDRESS.count
 
 
 def test_a_saved_draft_reopens_from_its_link_until_it_expires(staff: dict[str, Any]) -> None:

@@ -170,13 +170,14 @@ def test_a_robot_filling_the_hidden_field_cannot_get_past_it(public: Client) -> 
 
 
 def test_too_many_proposals_from_one_address_get_a_clear_page(public: Client) -> None:
-    for n in range(services.RATE_LIMIT):
+    """The proposal after the limit from one address gets a 429 page saying when to try again."""
+    for n in range(services.PROPOSAL_LIMIT.count):
         services.proposal_submit(answers=make_answers(), priorities=[], submission_key=f"k{n}", address="127.0.0.1")
     answer_every_step(public)
     response, _ = send(public)
     assert response.status_code == 429
-    assert "Wait an hour and try again" in response.content.decode()
-    assert Proposal.objects.count() == services.RATE_LIMIT
+    assert "Try again in" in response.content.decode()
+    assert Proposal.objects.count() == services.PROPOSAL_LIMIT.count
     # The answers are kept, so nothing typed is lost.
     assert public.get(reverse("intake:check")).status_code == 200
 
@@ -569,3 +570,16 @@ def test_supported_projects_are_only_approved_ones_and_filter_by_priority_and_re
     assert world.project.title in client.get(reverse("intake:supported") + f"?priority={domestic.pk}").content.decode()
     bad = client.get(reverse("intake:supported") + "?priority=abc&region=mars").content.decode()
     assert "Select a priority from the list" in bad and "Select a region from the list" in bad
+
+
+def test_save_and_come_back_later_is_refused_after_the_limit_with_a_time_to_try_again(public: Client) -> None:
+    """Asking for more links than the limit gets a GOV.UK error on the email field, a 429, and no email."""
+    for _ in range(services.DRAFT_LIMIT_PER_EMAIL.count):
+        assert public.post(reverse("intake:save"), {"email": "jo@westbrook.test"}).status_code == 200
+    sent = len(mail.outbox)
+    response = public.post(reverse("intake:save"), {"email": "JO@westbrook.test"})
+    content = response.content.decode()
+    assert response.status_code == 429
+    assert "There is a problem" in content and "You have asked for several links in the last hour" in content
+    assert "Try again in" in content
+    assert len(mail.outbox) == sent

@@ -10,8 +10,10 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.validators import RegexValidator
 from django.http import HttpRequest
 
+from pine.accounts import lockout
 from pine.accounts.models import Organisation, OrganisationKind, ProgrammeRole, Region, SiteRole, User
 from pine.core.forms import GovukForm, GovukModelForm
+from pine.core.middleware import client_ip
 
 PHONE_VALIDATOR = RegexValidator(
     r"^\+?[0-9 ()-]{7,20}$",
@@ -45,12 +47,19 @@ class SignInForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
+        self.refusal: lockout.Refusal | None = None  # set when sign-ins are refused for a while
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
             return data
+        address = client_ip(self.request)
+        self.refusal = lockout.sign_in_refusal(email=data["username"], address=address)
+        if self.refusal is not None:
+            raise forms.ValidationError(f"{self.refusal.title}. Try again {self.refusal.verdict.wait}")
         user = authenticate(self.request, username=data["username"], password=data["password"])
+        if user is None:
+            lockout.sign_in_failed(email=data["username"], address=address)
         if user is None or not user.is_active:
             # The same message whether or not the account exists, so it tells an attacker nothing.
             raise forms.ValidationError("Enter a correct email address and password")

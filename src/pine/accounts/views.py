@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pine.accounts import selectors, services
+from pine.accounts import lockout, selectors, services
 from pine.accounts.forms import (
     PROGRAMME_ROLE_CHOICES,
     AcceptInvitationForm,
@@ -37,6 +37,7 @@ from pine.accounts.forms import (
 from pine.accounts.models import User
 from pine.core import audit, policy
 from pine.core.forms import posted
+from pine.core.middleware import client_ip
 from pine.core.models import AuditAction
 from pine.core.policy import Action
 from pine.core.types import AuthenticatedRequest
@@ -62,6 +63,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         assert form.user is not None
         login(request, form.user)
         return redirect(_safe_next(request, reverse("core:home")))
+    if form.refusal is not None:
+        verdict = form.refusal.verdict
+        context = {"title": form.refusal.title, "wait": verdict.wait}
+        response = render(request, "accounts/locked_out.html", context, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -137,6 +144,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        refusal = lockout.reset_email_refusal(email=form.cleaned_data["email"], address=client_ip(self.request))
+        if refusal:
+            form.add_error("email", refusal)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # Links are built from the configured address, never from the request's Host header.
         self.extra_email_context = {"service_url": settings.SERVICE_BASE_URL}
         for user in form.get_users(form.cleaned_data["email"]):
@@ -152,11 +163,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        from axes.utils import reset as axes_reset
-
         response = super().form_valid(form)
         audit.record(action=AuditAction.PASSWORD_CHANGED, obj=form.user, actor=form.user)
-        axes_reset(username=form.user.email)
+        lockout.account_unlock(email=form.user.email)
         return response
 
 

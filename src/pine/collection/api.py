@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 from pydantic import AfterValidator
 
 from pine.collection import exports, validation
 from pine.collection.imports import store_rows
 from pine.collection.models import ApiToken, Instrument, Participant, ResponseSource, Wave
-from pine.core import audit, policy
+from pine.core import audit, policy, ratelimit
 from pine.core.models import AuditAction
 from pine.core.policy import Action
 from pine.core.text import single_line
@@ -56,16 +59,50 @@ class ApiKey(HttpBearer):
         return found
 
 
+class PerKeyThrottle(BaseThrottle):
+    """At most API_REQUESTS_PER_MINUTE requests per API key, counted in PINE's shared limiter (ninja's own
+    throttles count in the cache, which is per process here, so each app server would allow the limit again).
+    Refused requests get 429 with Retry-After. Runs after authentication, so `request.auth` is the key."""
+
+    def __init__(self) -> None:
+        self._last = threading.local()  # ninja asks wait() straight after allow_request(), in the same thread
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not isinstance(token, ApiToken):
+            return True
+        limit = ratelimit.Limit("api-key", count=settings.API_REQUESTS_PER_MINUTE, window=dt.timedelta(minutes=1))
+        verdict = ratelimit.hit(limit, key=str(token.pk))
+        self._last.retry_after = verdict.retry_after
+        return verdict.allowed
+
+    def wait(self) -> float | None:
+        return getattr(self._last, "retry_after", None)
+
+
 api = NinjaAPI(
     title="PINE data collection API",
     version="1",
     description="Send questionnaire responses from your systems, and fetch pseudonymised responses for analysis. "
-    "Authenticate with `Authorization: Bearer <API key>`; your organisation's site lead issues keys in PINE.",
+    "Authenticate with `Authorization: Bearer <API key>`; your organisation's site lead issues keys in PINE. "
+    "Each key may make a limited number of requests a minute; beyond it the API answers 429 with a "
+    "`Retry-After` header giving the seconds to wait.",
     urls_namespace="api",
     docs_url=None,
     openapi_url="/openapi.json",
     auth=ApiKey(),
+    throttle=PerKeyThrottle(),
 )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    when = ratelimit.Verdict(allowed=False, hits=0, retry_after=int(exc.wait or 60)).wait
+    return api.create_response(
+        request,
+        {"detail": f"Too many requests with this API key. Try again {when}, and slow down your requests."},
+        status=429,
+    )
 
 
 # Schemas

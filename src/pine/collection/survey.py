@@ -24,7 +24,6 @@ from django_tasks import task
 from pine.accounts.models import User
 from pine.collection.models import (
     Instrument,
-    LinkAttempt,
     LinkKind,
     Participant,
     Response,
@@ -35,12 +34,12 @@ from pine.collection.models import (
     Wave,
 )
 from pine.collection.services import CollectionError
-from pine.core import audit, crypto, notify
+from pine.core import audit, notify, ratelimit
 from pine.core.models import AuditAction
 from pine.journey import gates
 
-GUESS_LIMIT = 20  # failed link look-ups from one address…
-GUESS_WINDOW = dt.timedelta(minutes=15)  # …in this long, before that address is refused for a while
+# Failed link look-ups from one address in a quarter of an hour, before that address is refused for the rest of it.
+GUESS_LIMIT = ratelimit.Limit("survey-link-guess", count=20, window=dt.timedelta(minutes=15))
 RESPONDENT = "respondent (survey link)"
 
 
@@ -115,18 +114,13 @@ def link_lookup(*, token: str) -> SurveyLink | None:
     )
 
 
-def _address_hash(address: str | None) -> str:
-    return crypto.blind_index(f"survey-link-address:{address or 'unknown'}")
-
-
-def too_many_guesses(*, address: str | None) -> bool:
-    since = timezone.now() - GUESS_WINDOW
-    return LinkAttempt.objects.filter(address_hash=_address_hash(address), at__gte=since).count() >= GUESS_LIMIT
+def guess_check(*, address: str | None) -> ratelimit.Verdict:
+    """Whether this address may look up another link (every survey-link page asks before looking)."""
+    return ratelimit.check(GUESS_LIMIT, key=address or "unknown")
 
 
 def record_failed_guess(*, address: str | None) -> None:
-    LinkAttempt.objects.create(address_hash=_address_hash(address))
-    LinkAttempt.objects.filter(at__lt=timezone.now() - GUESS_WINDOW).delete()
+    ratelimit.hit(GUESS_LIMIT, key=address or "unknown")
 
 
 # Sending and reminding

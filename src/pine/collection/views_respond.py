@@ -40,21 +40,33 @@ def _respondent_key(request: HttpRequest, link: SurveyLink, create: bool = False
     return key
 
 
-def _load(request: HttpRequest, token: str) -> tuple[SurveyLink | None, HttpResponse | None]:
+def _find(request: HttpRequest, token: str) -> tuple[SurveyLink | None, HttpResponse | None]:
+    """Look a link up, unless this address has tried too many that do not exist; count one that does not.
+    Every survey-link page starts here."""
     address = client_ip(request)
-    if survey.too_many_guesses(address=address):
-        return None, _unusable(
+    verdict = survey.guess_check(address=address)
+    if not verdict.allowed:
+        refusal = _unusable(
             request,
-            "There have been too many attempts with links that do not work. Wait 15 minutes.",
+            f"There have been too many attempts with links that do not work. Try again {verdict.wait}.",
             429,
             "Too many attempts",
         )
+        refusal["Retry-After"] = str(verdict.retry_after)
+        return None, refusal
     link = survey.link_lookup(token=token)
     if link is None:
         survey.record_failed_guess(address=address)
         return None, _unusable(
             request, "This link is not valid. Check that you copied the whole link from your email.", 404
         )
+    return link, None
+
+
+def _load(request: HttpRequest, token: str) -> tuple[SurveyLink | None, HttpResponse | None]:
+    link, refusal = _find(request, token)
+    if link is None:
+        return None, refusal
     if link.kind == LinkKind.OPEN:
         key = _respondent_key(request, link)
         if key and survey.respondent_finished(link=link, respondent_key=key):
@@ -207,10 +219,10 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 @policy.public
 @never_cache
 def done(request: HttpRequest, token: str) -> HttpResponse:
-    link = survey.link_lookup(token=token)
+    link, refusal = _find(request, token)
     if link is None:
-        survey.record_failed_guess(address=client_ip(request))
-        return _unusable(request, "This link is not valid.", 404)
+        assert refusal is not None
+        return refusal
     finished = link.submitted_at is not None or (
         link.kind == LinkKind.OPEN
         and survey.respondent_finished(link=link, respondent_key=_respondent_key(request, link))

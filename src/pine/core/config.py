@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ class Config:
     secure_cookies: bool
     ssl_redirect: bool
     behind_proxy: bool
+    trusted_proxies: list[str]
     hsts_seconds: int
     axes_failure_limit: int
     staticfiles_backend: str
@@ -142,6 +144,7 @@ class Config:
             ssl_redirect=env.bool("SECURE_SSL_REDIRECT", default=production),
             behind_proxy=env.bool("BEHIND_PROXY", default=production),
             hsts_seconds=env.int("HSTS_SECONDS", default=31536000 if production else 0),
+            trusted_proxies=_proxy_list(env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])),
             axes_failure_limit=env.int("SIGN_IN_FAILURE_LIMIT", default=5),
             staticfiles_backend=(
                 "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -167,6 +170,21 @@ def _served_address(env: environ.Env) -> str:
     if host in {"", "0.0.0.0", "::", "[::]"}:  # noqa: S104 - listening everywhere; links use the loopback
         host = "127.0.0.1"
     return f"http://{host}:{env.int('PORT', default=8000)}"
+
+
+def _proxy_list(values: list[str]) -> list[str]:
+    """FORWARDED_ALLOW_IPS: addresses or networks (10.0.0.0/8) of the proxies whose X-Forwarded-For is believed."""
+    proxies = [v.strip() for v in values if v.strip()]
+    for value in proxies:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FORWARDED_ALLOW_IPS must list IP addresses or networks (like 10.0.0.0/8) or be *, not {value!r}."
+            ) from None
+    return proxies
 
 
 def _check_fernet_keys(keys: list[str]) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+import ipaddress
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -24,15 +26,55 @@ class RequestContextMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a load balancer, SECURE_PROXY_SSL_HEADER is set and the proxy appends the client to
-    # X-Forwarded-For; the right-most entry is the one our proxy saw, the only one it vouches for.
+    """The address of the person making the request: the one place PINE finds it (the audit log, the sign-in
+    lockout, every rate limit).
+
+    Without a proxy (`BEHIND_PROXY` off) it is the connection's address. Behind one, `X-Forwarded-For` is read
+    only when the connection comes from a trusted proxy (`FORWARDED_ALLOW_IPS`, as gunicorn uses), and read from
+    the right: each trusted proxy appended the address it saw, so the first untrusted address is the client.
+    Anything further left was written by the client and could be made up.
+    """
     from django.conf import settings
 
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not settings.PINE_BEHIND_PROXY or not forwarded:
+        return remote
+    trusted = _trusted_networks(tuple(settings.PINE_TRUSTED_PROXIES))
+    if not _is_trusted(remote, trusted):
+        return remote  # a direct connection past the balancer: its header is not to be believed
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    for hop in reversed(hops):
+        address = _valid_ip(hop)
+        if address is None:
+            return remote  # a malformed entry: what lies left of it cannot be trusted either
+        if trusted is None or not _is_trusted(address, trusted):
+            return address  # with "*" (trust every proxy) the right-most entry is the client
+    return _valid_ip(hops[0]) or remote
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+@functools.cache
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
+    """The trusted proxies as networks; None when every proxy is trusted ("*")."""
+    if "*" in proxies:
+        return None
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _is_trusted(address: str | None, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None) -> bool:
+    if address is None:
+        return False
+    if trusted is None:
+        return True
+    ip = ipaddress.ip_address(address)
+    return any(ip in network for network in trusted)
 
 
 class SecurityHeadersMiddleware:

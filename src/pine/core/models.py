@@ -1,4 +1,4 @@
-"""The append-only audit log."""
+"""The append-only audit log, and the counters behind every rate limit (`pine.core.ratelimit`)."""
 
 from __future__ import annotations
 
@@ -87,3 +87,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events cannot be deleted.")
+
+
+class RateCounter(models.Model):
+    """How many times one thing was counted against a limit, for one key, in one window of time.
+
+    The key is stored only as a keyed hash (it is often an internet or email address), and a row is deleted
+    soon after its window ends."""
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key_hash", "window_start"], name="core_ratecounter_one_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.hits} since {self.window_start:%Y-%m-%d %H:%M}"

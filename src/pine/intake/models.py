@@ -40,8 +40,6 @@ class Proposal(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=30, choices=ProposalStatus.choices, default=ProposalStatus.NEW)
     submission_key = models.CharField(max_length=64, unique=True)
-    # A keyed hash of the sender's internet address: enough to limit how often one address sends, nothing more.
-    sent_from = models.CharField(max_length=64, blank=True, db_index=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from pine.accounts import services as accounts
 from pine.accounts.models import Organisation, User
-from pine.core import audit, crypto, notify
+from pine.core import audit, notify, ratelimit
 from pine.core.calendar import Meeting, meeting_calendar
 from pine.core.models import AuditAction
 from pine.core.notify import render_email
@@ -42,8 +42,10 @@ from pine.programme.models import Priority
 
 DRAFT_LIFETIME = dt.timedelta(days=30)
 DEFAULT_DECLINE = Path(__file__).resolve().parent / "decline_email.txt"
-RATE_LIMIT = 5  # proposals from one address
-RATE_WINDOW = dt.timedelta(hours=1)
+# Counted per client address (and, for emailed links, per recipient) in the shared limiter.
+PROPOSAL_LIMIT = ratelimit.Limit("intake-proposal", count=5, window=dt.timedelta(hours=1))
+DRAFT_LIMIT_PER_ADDRESS = ratelimit.Limit("intake-draft-address", count=10, window=dt.timedelta(hours=1))
+DRAFT_LIMIT_PER_EMAIL = ratelimit.Limit("intake-draft-email", count=3, window=dt.timedelta(hours=1))
 ANSWER_FIELDS = [
     "organisation_name",
     "organisation_kind",
@@ -71,6 +73,10 @@ class IntakeError(Exception):
 
 
 class TooManyProposals(IntakeError):
+    pass
+
+
+class TooManyDrafts(IntakeError):
     pass
 
 
@@ -116,21 +122,18 @@ def proposal_submit(
     existing = Proposal.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return existing
-    sent_from = crypto.blind_index(address) if address else ""
-    if sent_from:
-        since = timezone.now() - RATE_WINDOW
-        if Proposal.objects.filter(sent_from=sent_from, submitted_at__gte=since).count() >= RATE_LIMIT:
-            raise TooManyProposals(
-                "You have sent several proposals in the last hour. Wait an hour and try again, or email the "
-                f"programme team at {settings.CONTACT_EMAIL}."
-            )
+    verdict = ratelimit.hit(PROPOSAL_LIMIT, key=address) if address else None  # None: not from a web request
+    if verdict is not None and not verdict.allowed:
+        raise TooManyProposals(
+            f"You have sent several proposals in the last hour. Try again {verdict.wait}, or email the "
+            f"programme team at {settings.CONTACT_EMAIL}."
+        )
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 proposal = Proposal(
                     reference=_next_reference(timezone.localdate().year),
                     submission_key=submission_key,
-                    sent_from=sent_from,
                     **{name: answers.get(name, "") for name in ANSWER_FIELDS},
                 )
                 proposal.full_clean()
@@ -158,22 +161,34 @@ def proposal_submit(
     raise IntakeError("Your proposal could not be saved. Please try again.")
 
 
-@transaction.atomic
-def draft_save(*, email: str, answers: dict[str, Any], submission_key: str = "") -> ProposalDraft:
+def draft_save(
+    *, email: str, answers: dict[str, Any], submission_key: str = "", address: str | None = None
+) -> ProposalDraft:
     """Keep the answers so far and email a link to them (made by the email task). Expired drafts are deleted here,
     as new ones come in, and by `pine prune-proposals`.
 
-    `submission_key` is the form's own: sending the form, or any draft of it, then makes one proposal."""
-    ProposalDraft.objects.filter(expires_at__lte=timezone.now()).delete()
-    token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
-    draft = ProposalDraft.objects.create(
-        token_hash=_hash(token),
-        email=email,
-        sealed_answers=json.dumps(answers),
-        submission_key=submission_key[:64],
-        expires_at=timezone.now() + DRAFT_LIFETIME,
-    )
-    notify.queue(emails.send_draft_link, draft_id=draft.pk)
+    `submission_key` is the form's own: sending the form, or any draft of it, then makes one proposal. Anyone may
+    ask, for any email address, so both the asker's address and the recipient are limited (counted before the
+    transaction, so a refusal is counted too)."""
+    limits = [(DRAFT_LIMIT_PER_EMAIL, email)] + ([(DRAFT_LIMIT_PER_ADDRESS, address)] if address else [])
+    for limit, key in limits:
+        verdict = ratelimit.hit(limit, key=key)
+        if not verdict.allowed:
+            raise TooManyDrafts(
+                f"You have asked for several links in the last hour. Try again {verdict.wait}, or continue "
+                "without saving."
+            )
+    with transaction.atomic():
+        ProposalDraft.objects.filter(expires_at__lte=timezone.now()).delete()
+        token = secrets.token_urlsafe(32)  # a placeholder nobody knows, until the email task makes the real link
+        draft = ProposalDraft.objects.create(
+            token_hash=_hash(token),
+            email=email,
+            sealed_answers=json.dumps(answers),
+            submission_key=submission_key[:64],
+            expires_at=timezone.now() + DRAFT_LIFETIME,
+        )
+        notify.queue(emails.send_draft_link, draft_id=draft.pk)
     return draft
 
 

@@ -243,11 +243,16 @@ def propose_save(request: HttpRequest) -> HttpResponse:
     initial_email = (answers.get("contact") or {}).get("contact_email", "")
     form = SaveForLaterForm(posted(request), initial={"email": initial_email})
     if request.method == "POST" and form.is_valid():
-        services.draft_save(
-            email=form.cleaned_data["email"],
-            answers={k: v for k, v in answers.items() if not k.startswith("_")},
-            submission_key=_submission_key(request),
-        )
+        try:
+            services.draft_save(
+                email=form.cleaned_data["email"],
+                answers={k: v for k, v in answers.items() if not k.startswith("_")},
+                submission_key=_submission_key(request),
+                address=client_ip(request),
+            )
+        except services.TooManyDrafts as problem:
+            form.add_error("email", str(problem))
+            return render(request, "intake/propose_save.html", {"form": form}, status=429)
         return render(request, "intake/propose_saved.html", {"email": form.cleaned_data["email"]})
     return render(request, "intake/propose_save.html", {"form": form})
 

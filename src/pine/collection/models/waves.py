@@ -195,15 +195,3 @@ class Response(models.Model):
     @property
     def project_id(self) -> int:
         return self.wave.project_id
-
-
-class LinkAttempt(models.Model):
-    """A request for a survey link that does not exist, kept briefly to slow down guessing.
-
-    Only a keyed hash of the internet address is kept, never the address itself."""
-
-    address_hash = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"Failed link attempt at {self.at:%Y-%m-%d %H:%M}"

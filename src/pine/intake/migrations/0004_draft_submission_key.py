@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0002_decline_template_sealed_drafts'),
+        ('intake', '0003_privacy_withdraw_reason'),
     ]
 
     operations = [
