@@ -635,3 +635,54 @@ def test_a_stalled_import_can_be_discarded_which_deletes_the_upload(
     assert batch.status == ImportStatus.DISCARDED and not default_storage.exists(kept)
     imports._commit(batch_id=batch.pk, actor=site["lead"], attempt=dead_attempt)
     assert not Response.objects.filter(import_batch=batch).exists()
+
+
+# The pages
+
+
+def _page(client: Any, name: str, **kwargs: Any) -> str:
+    from django.urls import reverse
+
+    return client.get(reverse(f"collection:{name}", kwargs=kwargs)).content.decode()
+
+
+def test_the_pages_hide_what_a_case_number_matched_from_a_site_member(site: dict[str, Any], client_as: Any) -> None:
+    """A site member sees no preview, problem or count of a file matched by case number, nor can choose one."""
+    person = with_identifiers(site["people"][0], case_number="HC-777")
+    batch = check(site, "Case number,q1\nHC-777,4\n")
+    pk = site["project"].pk
+    member, lead = client_as("site_member"), client_as("site_lead")
+    page = _page(member, "import", pk=pk, batch=batch.pk)
+    assert person.pseudonym not in page and "1 rows ready" not in page and "Import 1 row" not in page
+    assert "Only your site lead and data protection officer see" in page
+    assert "Matched by case number" in _page(member, "imports", pk=pk)
+    assert person.pseudonym in _page(lead, "import", pk=pk, batch=batch.pk)
+    fresh = upload(site, "Case number,q2\nHC-777,4\n")
+    assert "case number, matched privately" not in _page(member, "import-columns", pk=pk, batch=fresh.pk)
+    assert "case number, matched privately" in _page(lead, "import-columns", pk=pk, batch=fresh.pk)
+
+
+def test_a_stalled_import_page_offers_try_again(site: dict[str, Any], client_as: Any) -> None:
+    """The page of a stuck import stops refreshing, says nothing was stored, and Try again imports the file."""
+    from django.urls import reverse
+
+    batch = _stall(check(site, f"participant,q1\n{site['people'][0].pseudonym},4\n"), ImportStatus.COMMITTING)
+    lead, pk = client_as("site_lead"), site["project"].pk
+    page = _page(lead, "import", pk=pk, batch=batch.pk)
+    assert "Importing stopped" in page and "Try again" in page and 'http-equiv="refresh"' not in page
+    assert "Stopped" in _page(lead, "imports", pk=pk)
+    response = lead.post(reverse("collection:import-retry", kwargs={"pk": pk, "batch": batch.pk}), follow=True)
+    assert "1 response imported" in response.content.decode()
+
+
+def test_choosing_another_questionnaire_keeps_the_chosen_wave(site: dict[str, Any], client_as: Any) -> None:
+    """Showing another questionnaire's questions remembers the wave and the other answers on the page."""
+    from django.urls import reverse
+
+    batch = upload(site, "participant,q1\nP-1,4\n")
+    lead, pk = client_as("site_lead"), site["project"].pk
+    form = {"refresh": "1", "instrument": site["instrument"].pk, "wave": site["follow"].pk, "missing_codes": "x"}
+    lead.post(reverse("collection:import-columns", kwargs={"pk": pk, "batch": batch.pk}), form)
+    batch.refresh_from_db()
+    assert batch.wave == site["follow"] and batch.missing_codes == ["x"]
+    assert f'value="{site["follow"].pk}" selected' in _page(lead, "import-columns", pk=pk, batch=batch.pk)
