@@ -441,6 +441,11 @@ def _xlsx(rows: list[list[str]], *, dimension: str = "", shared: list[str] | Non
         ),
     }
     if shared is not None:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
         parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}">' + "".join(f"<si><t>{s}</t></si>" for s in shared)
         parts["xl/sharedStrings.xml"] += "</sst>"
     buffer = io.BytesIO()

@@ -8,9 +8,9 @@ what is read, and no row is ever dropped without saying so: data in a column wit
 limit, refuse the file with a message a person can act on.
 
 XLSX files are opened only after their zip directory says they unpack to a sane size (Python's zipfile never
-inflates an entry past the size its directory gives), and after every XML part has been streamed once through
-expat to refuse DTDs, any one piece of text longer than a cell may hold, and too many shared strings. openpyxl
-then parses through defusedxml (no entity expansion).
+inflates an entry past the size its directory gives). Every XML part openpyxl reads passes first through expat,
+a chunk ahead of it, to refuse DTDs, any one piece of text longer than a cell may hold, and too many shared
+strings before openpyxl has built them. openpyxl itself parses through defusedxml (no entity expansion).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 MAX_COLUMNS = 1000
 MAX_ROWS = 200_000
@@ -357,74 +357,111 @@ class _Refuse(Exception):
     pass
 
 
-def _scan_part(archive: zipfile.ZipFile, name: str) -> None:
-    """Stream one XML part through expat, keeping nothing: no DTD, no text longer than a cell, few shared strings."""
-    from xml.parsers import expat
+class _Scanner:
+    """Expat, fed the same bytes as openpyxl a moment before it: refuses a DTD, any one piece of text longer than a
+    cell may hold, and too many shared strings, before openpyxl has built them."""
 
-    parser = expat.ParserCreate()
-    state = {"run": 0, "strings": 0}
+    def __init__(self) -> None:
+        from xml.parsers import expat
 
-    def start(tag: str, _attrs: Any) -> None:
-        state["run"] = 0
+        self.parser = expat.ParserCreate()
+        self.run = self.strings = 0
+        self.done = False
+        self.parser.StartElementHandler = self._start
+        self.parser.CharacterDataHandler = self._text
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.EntityDeclHandler = self._doctype
+
+    def _start(self, tag: str, _attrs: Any) -> None:
+        self.run = 0
         if tag == "si" or tag.endswith(":si"):
-            state["strings"] += 1
-            if state["strings"] > MAX_SHARED_STRINGS:
+            self.strings += 1
+            if self.strings > MAX_SHARED_STRINGS:
                 raise _Refuse(
                     f"The Excel file holds more than {MAX_SHARED_STRINGS:,} different texts, which is more than PINE "
                     "reads. Save it as CSV instead"
                 )
 
-    def end(_tag: str) -> None:
-        state["run"] = 0
-
-    def text(chunk: str) -> None:
-        state["run"] += len(chunk)
-        if state["run"] > MAX_CELL_CHARS:
+    def _text(self, chunk: str) -> None:
+        self.run += len(chunk)
+        if self.run > MAX_CELL_CHARS:
             raise _Refuse(
                 f"A cell of the Excel file holds more than {MAX_CELL_CHARS:,} characters, which is more than Excel "
                 "itself allows. Check the file"
             )
 
-    def doctype(*_args: Any) -> None:
+    def _doctype(self, *_args: Any) -> None:
         raise _Refuse("The Excel file has parts PINE refuses to read (a DTD). Save it again from Excel as .xlsx")
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    with archive.open(name) as part:
-        while chunk := part.read(CHUNK):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-
-
-def _scan_xml(archive: zipfile.ZipFile) -> None:
-    for entry in archive.infolist():
-        if not entry.filename.endswith((".xml", ".rels")):
-            continue
+    def feed(self, data: bytes, *, final: bool = False) -> None:
+        if self.done:
+            return
+        self.done = final
         try:
-            _scan_part(archive, entry.filename)
+            self.parser.Parse(data, final)
         except _Refuse as refused:
             raise FileRefused(str(refused)) from None
-        except Exception as exc:  # noqa: BLE001 - expat and zipfile raise many kinds; each means the same here
-            raise FileRefused(
-                "The Excel file could not be read. Open it in Excel, save it again as .xlsx (or as CSV), and upload it"
-            ) from exc
+        except Exception as exc:  # noqa: BLE001 - expat raises many kinds; each means the same here
+            raise FileRefused(UNREADABLE_XLSX) from exc
+
+
+class _GuardedPart:
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.scanner = _Scanner()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.scanner.feed(data, final=not data or size is None or size < 0)
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> _GuardedPart:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class _GuardedZip:
+    """The workbook's zip as openpyxl sees it: every XML part it reads goes through a `_Scanner` first."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    def open(self, name: Any, mode: Literal["r"] = "r") -> _GuardedPart:
+        return _GuardedPart(self.archive.open(name, mode))
+
+    def read(self, name: Any) -> bytes:
+        data = self.archive.read(name)
+        if str(name).endswith((".xml", ".rels")):
+            _Scanner().feed(data, final=True)
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.archive, name)
+
+
+UNREADABLE_XLSX = (
+    "The Excel file could not be read. Open it in Excel, save it again as .xlsx (or as CSV), and upload it"
+)
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
-    archive = check_zip(data)
-    _scan_xml(archive)
-    archive.close()
-    from openpyxl import load_workbook
+    check_zip(data).close()
+    from openpyxl.reader.excel import ExcelReader
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.archive = _GuardedZip(reader.archive)
+        reader.read()
+        workbook = reader.wb
+    except FileRefused:
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; each means the same to the person
-        raise FileRefused(
-            "The Excel file could not be read. Open it in Excel, save it again as .xlsx (or as CSV), and upload it"
-        ) from exc
+        raise FileRefused(UNREADABLE_XLSX) from exc
     try:
         sheet = workbook.worksheets[0]
         # The file's own <dimension> may be missing or wrong: read every row and cell that is really there.
@@ -435,11 +472,10 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
                 row = next(rows)
             except StopIteration:
                 return
+            except FileRefused:
+                raise
             except Exception as exc:  # noqa: BLE001 - as above
-                raise FileRefused(
-                    "The Excel file could not be read. Open it in Excel, save it again as .xlsx (or as CSV), and "
-                    "upload it"
-                ) from exc
+                raise FileRefused(UNREADABLE_XLSX) from exc
             yield row
     finally:
         workbook.close()
