@@ -691,3 +691,19 @@ def test_choosing_another_questionnaire_keeps_the_chosen_wave(site: dict[str, An
     batch.refresh_from_db()
     assert batch.wave == site["follow"] and batch.missing_codes == ["x"]
     assert f'value="{site["follow"].pk}" selected' in _page(lead, "import-columns", pk=pk, batch=batch.pk)
+
+
+def test_an_xlsx_without_a_dimension_is_not_parsed_whole_before_its_rows_are_read(monkeypatch: Any) -> None:
+    """openpyxl's look for a missing <dimension> (which parses and keeps the whole sheet) is skipped."""
+    import tracemalloc
+
+    monkeypatch.setattr(files, "MAX_ROWS", 100)
+    data = _xlsx([["q1"]] + [["1"]] * 100_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileRefused, match="more than 100 rows"):
+            files.inspect(data, filename="many.xlsx", max_bytes=LIMIT)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024

@@ -33,7 +33,10 @@ MAX_CELLS = 5_000_000  # rows × columns: what one import may hold
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_BLANK_ROWS = 100_000  # empty rows read past the last row of data before PINE stops and says so
 MAX_LINE_CHARS = 2_000_000  # one line of a CSV file
-MAX_SHARED_STRINGS = 1_000_000  # distinct texts in an XLSX: openpyxl keeps them all in memory
+# An XLSX's distinct texts, which openpyxl keeps in memory (about 170 bytes each, plus the text): with the file
+# itself, at most about 90 MB.
+MAX_SHARED_STRINGS = 250_000
+MAX_SHARED_CHARS = 25_000_000
 MAX_UNPACKED = 300 * 1024 * 1024  # what an XLSX may unpack to
 MAX_RATIO = 400  # how much one part of an XLSX may be compressed; zip bombs are compressed thousands of times
 CHUNK = 1024 * 1024
@@ -365,7 +368,7 @@ class _Scanner:
         from xml.parsers import expat
 
         self.parser = expat.ParserCreate()
-        self.run = self.strings = 0
+        self.run = self.strings = self.chars = 0
         self.done = False
         self.parser.StartElementHandler = self._start
         self.parser.CharacterDataHandler = self._text
@@ -384,6 +387,13 @@ class _Scanner:
 
     def _text(self, chunk: str) -> None:
         self.run += len(chunk)
+        if self.strings:
+            self.chars += len(chunk)
+            if self.chars > MAX_SHARED_CHARS:
+                raise _Refuse(
+                    f"The Excel file holds more than {MAX_SHARED_CHARS:,} characters of text, which is more than PINE "
+                    "reads. Save it as CSV instead"
+                )
         if self.run > MAX_CELL_CHARS:
             raise _Refuse(
                 f"A cell of the Excel file holds more than {MAX_CELL_CHARS:,} characters, which is more than Excel "
@@ -449,12 +459,31 @@ UNREADABLE_XLSX = (
 )
 
 
+def _reader(data: bytes) -> Any:
+    """openpyxl's reader, but its read-only sheets never look for a <dimension>: without one, openpyxl parses the
+    whole sheet to find out, keeping every row (over a gigabyte for a 6 MB file), and PINE never uses it."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass
+
+    class Reader(ExcelReader):
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    worksheet = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    worksheet.sheet_state = sheet.state
+                    self.wb._sheets.append(worksheet)
+
+    return Reader(io.BytesIO(data), read_only=True, data_only=True)
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
     check_zip(data).close()
-    from openpyxl.reader.excel import ExcelReader
-
     try:
-        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader = _reader(data)
         reader.archive = _GuardedZip(reader.archive)
         reader.read()
         workbook = reader.wb
