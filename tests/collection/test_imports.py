@@ -707,3 +707,22 @@ def test_an_xlsx_without_a_dimension_is_not_parsed_whole_before_its_rows_are_rea
     finally:
         tracemalloc.stop()
     assert peak < 2 * 1024 * 1024
+
+
+def test_an_upload_that_fails_to_save_leaves_no_file_on_disk(site: dict[str, Any], monkeypatch: Any) -> None:
+    """If keeping the batch fails, the encrypted upload it would have pointed at is deleted too."""
+    kept: list[str] = []
+    real = imports._store_file
+
+    def store(data: bytes) -> str:
+        kept.append(real(data))
+        return kept[-1]
+
+    def broken(**_kwargs: Any) -> None:
+        raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr(imports, "_store_file", store)
+    monkeypatch.setattr(imports.audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        upload(site, "participant,q1\nP-1,4\n")
+    assert kept and not default_storage.exists(kept[0])

@@ -192,13 +192,17 @@ def batch_upload(*, actor: User, project: Project, filename: str, data: bytes) -
         missing_codes=saved.missing_codes if saved else ["N/A", "NA", "-99", "missing"],
     )
     batch.stored_name = _store_file(data)
-    batch.save()
-    audit.record(
-        action=AuditAction.CREATED,
-        obj=batch,
-        actor=actor,
-        changes={"file": ["", f"{table.file_format.upper()}, {table.row_count} rows"]},
-    )
+    try:
+        batch.save()
+        audit.record(
+            action=AuditAction.CREATED,
+            obj=batch,
+            actor=actor,
+            changes={"file": ["", f"{table.file_format.upper()}, {table.row_count} rows"]},
+        )
+    except BaseException:
+        _delete_file(batch.stored_name)  # no batch row will point at it: do not leave it on disk
+        raise
     return batch
 
 
