@@ -366,13 +366,13 @@ def test_large_files_are_checked_and_imported_by_a_background_task(site: dict[st
     with mock.patch.object(imports, "check_import") as queued:
         queued.enqueue.side_effect = lambda **kwargs: real_check.func(**kwargs)
         batch = check(site, text)
-    queued.enqueue.assert_called_once_with(batch_id=batch.pk)
     batch.refresh_from_db()
+    queued.enqueue.assert_called_once_with(batch_id=batch.pk, attempt=batch.attempt)
     assert batch.status == ImportStatus.CHECKED and batch.rows_done == 3
     with mock.patch.object(imports, "commit_import") as queued:
         queued.enqueue.side_effect = lambda **kwargs: real_commit.func(**kwargs)
         batch = imports.batch_commit(actor=site["lead"], batch=batch)
-    queued.enqueue.assert_called_once_with(batch_id=batch.pk, actor_id=site["lead"].pk)
+    queued.enqueue.assert_called_once_with(batch_id=batch.pk, actor_id=site["lead"].pk, attempt=batch.attempt)
     assert batch.status == ImportStatus.COMMITTED and batch.stored_responses == 3
 
 
@@ -397,3 +397,332 @@ def test_column_choices_must_say_who_and_which_wave(site: dict[str, Any]) -> Non
             create_participants=False,
         )
     assert "Choose the wave" in str(caught.value) and "at least one column" in str(caught.value)
+
+
+# Reading as a stream: limits checked while reading, no size claim trusted, no row dropped silently
+
+
+def _xlsx(rows: list[list[str]], *, dimension: str = "", shared: list[str] | None = None) -> bytes:
+    """A hand-made XLSX: inline strings, an optional <dimension> (which may lie) and optional shared strings."""
+    cells = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in enumerate(row))
+        + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}">'
+            + (f'<dimension ref="{dimension}"/>' if dimension else "")
+            + f"<sheetData>{cells}</sheetData></worksheet>"
+        ),
+    }
+    if shared is not None:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{main}">' + "".join(f"<si><t>{s}</t></si>" for s in shared)
+        parts["xl/sharedStrings.xml"] += "</sst>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_whose_dimension_is_too_small_loses_no_row_or_column() -> None:
+    """A <dimension> smaller than the data is ignored: every row and every column is read."""
+    rows = [["participant", "q1", "q2"]] + [[f"P-{n}", "4", "5"] for n in range(10)]
+    table = files.read(_xlsx(rows, dimension="A1:A3"), filename="lies.xlsx", max_bytes=LIMIT)
+    assert table.headers == ["participant", "q1", "q2"]
+    assert len(table.rows) == 10 and table.rows[-1] == ["P-9", "4", "5"]
+
+
+def test_an_xlsx_without_a_dimension_is_refused_at_the_row_limit(monkeypatch: Any) -> None:
+    """Rows are counted while reading, without a <dimension>, and reading stops at the limit."""
+    monkeypatch.setattr(files, "MAX_ROWS", 50)
+    data = _xlsx([["q1"]] + [["1"]] * 500)
+    with pytest.raises(FileRefused, match="more than 50 rows"):
+        files.inspect(data, filename="many.xlsx", max_bytes=LIMIT)
+
+
+def test_a_csv_of_one_character_lines_is_refused_without_reading_it_whole(monkeypatch: Any) -> None:
+    """A CSV with far too many tiny rows is refused after the limit, costing little memory."""
+    import tracemalloc
+
+    monkeypatch.setattr(files, "MAX_ROWS", 1000)
+    data = b"a\n" * 500_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileRefused, match="more than 1,000 rows"):
+            files.inspect(data, filename="tiny.csv", max_bytes=LIMIT)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024
+
+
+def test_the_cell_limit_is_checked_while_reading(monkeypatch: Any) -> None:
+    """Rows times columns may not pass the cell limit: the message says how to make the file fit."""
+    monkeypatch.setattr(files, "MAX_CELLS", 100)
+    data = ("a,b,c,d\n" + "1,2,3,4\n" * 30).encode()
+    with pytest.raises(FileRefused, match="more than 25 rows of 4 columns"):
+        files.inspect(data, filename="cells.csv", max_bytes=LIMIT)
+
+
+def test_a_value_in_a_column_without_a_heading_refuses_the_file() -> None:
+    """Data under no heading is never dropped silently: the file is refused, saying which row and column."""
+    with pytest.raises(FileRefused, match="Row 3 has a value in column 3, which has no heading"):
+        files.read(b"participant,q1\nP-1,4\nP-2,4,extra\n", filename="x.csv", max_bytes=LIMIT)
+    table = files.read(b"participant,q1,,\nP-1,4,,\n", filename="x.csv", max_bytes=LIMIT)
+    assert table.rows == [["P-1", "4"]]  # empty cells past the last heading are fine
+
+
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        ("huge.csv", b"participant,comment\nP-1," + b"x" * 40_000 + b"\n"),
+        ("huge.xlsx", _xlsx([["participant", "comment"], ["P-1", "x" * 40_000]])),
+        ("shared.xlsx", _xlsx([["participant"]], shared=["y" * 40_000])),
+    ],
+)
+def test_a_cell_longer_than_a_spreadsheet_allows_is_refused(filename: str, data: bytes) -> None:
+    """One enormous cell is refused with a message, in CSV, in an inline XLSX cell and in its shared strings."""
+    with pytest.raises(FileRefused, match="32,767 characters"):
+        files.read(data, filename=filename, max_bytes=LIMIT)
+
+
+def test_an_xlsx_with_too_many_shared_strings_is_refused_before_openpyxl_loads_them(monkeypatch: Any) -> None:
+    """The shared strings are counted while streaming, before openpyxl keeps them all in memory."""
+    monkeypatch.setattr(files, "MAX_SHARED_STRINGS", 10)
+    with pytest.raises(FileRefused, match="more than 10 different texts"):
+        files.read(_xlsx([["q1"], ["1"]], shared=[f"s{n}" for n in range(20)]), filename="s.xlsx", max_bytes=LIMIT)
+
+
+def test_an_spss_file_is_read_in_chunks_and_refused_at_the_row_limit(tmp_path: Any, monkeypatch: Any) -> None:
+    """SPSS files are read a chunk at a time; a header claiming too many rows is refused before loading."""
+    import pandas as pd
+    import pyreadstat
+
+    path = tmp_path / "many.sav"
+    pyreadstat.write_sav(pd.DataFrame({"q1": [float(n % 5) for n in range(30)]}), str(path))
+    monkeypatch.setattr(files, "MAX_ROWS", 10)
+    with pytest.raises(FileRefused, match="more than 10 rows"):
+        files.inspect(path.read_bytes(), filename="many.sav", max_bytes=LIMIT)
+    monkeypatch.setattr(files, "MAX_ROWS", 100)
+    assert files.inspect(path.read_bytes(), filename="many.sav", max_bytes=LIMIT).row_count == 30
+
+
+def test_problems_give_the_spreadsheets_own_row_numbers_after_empty_rows_at_the_top(site: dict[str, Any]) -> None:
+    """Empty rows above the headings still count, so a problem's row number is the one the person sees."""
+    batch = check(site, "\n\nparticipant,q1\nP-ZZZZZ,4\n")
+    assert problems(batch) == [(4, "participant", "unknown participant: no one in this project has this pseudonym")]
+
+
+# Identifiers: only those who may see them match on them or see what they matched
+
+
+def test_a_site_member_cannot_match_rows_by_case_number(site: dict[str, Any], world: World) -> None:
+    """A site member's upload does not guess a case number column, and choosing one is refused."""
+    member = world.users["site_member"]
+    with_identifiers(site["people"][0], case_number="HC-777")
+    batch = imports.batch_upload(
+        actor=member, project=site["project"], filename="a.csv", data=b"Case number,q1\nHC-777,4\n"
+    )
+    assert batch.mapping["Case number"] == ""
+    with pytest.raises(CollectionError, match="Only your site lead or data protection officer"):
+        imports.batch_configure(
+            actor=member,
+            batch=batch,
+            instrument=site["instrument"],
+            wave=site["wave"],
+            mapping={"Case number": "case_number", "q1": "item:q1"},
+            missing_codes=[],
+            create_participants=False,
+        )
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.UPLOADED and batch.preview == {}
+
+
+def test_a_site_member_cannot_import_a_file_matched_by_case_number(site: dict[str, Any], world: World) -> None:
+    """Importing a file the site lead matched by case number needs the right to see identifiers too."""
+    with_identifiers(site["people"][0], case_number="HC-777")
+    batch = check(site, "Case number,q1\nHC-777,4\n")
+    assert batch.status == ImportStatus.CHECKED
+    with pytest.raises(CollectionError, match="Only your site lead"):
+        imports.batch_commit(actor=world.users["site_member"], batch=batch)
+    assert not Response.objects.filter(import_batch=batch).exists()
+
+
+def test_the_preview_group_column_shows_each_participants_group(site: dict[str, Any]) -> None:
+    """The preview's group column shows the group PINE knows, or the one the file fills in."""
+    Participant.objects.filter(pk=site["people"][1].pk).update(group="")
+    text = f"participant,group,q1\n{site['people'][0].pseudonym},,4\n{site['people'][1].pseudonym},comparison,3\n"
+    batch = check(site, text)
+    assert [row[3] for row in batch.preview["rows"]] == ["Intervention", "Comparison"]
+
+
+# A batch whose worker died
+
+
+def _stall(batch: ImportBatch, status: str) -> ImportBatch:
+    """As a worker that died leaves it: working, and silent for longer than STALLED_AFTER."""
+    from django.utils import timezone
+
+    from pine.collection.models.data import STALLED_AFTER
+
+    old = timezone.now() - STALLED_AFTER * 2
+    ImportBatch.objects.filter(pk=batch.pk).update(status=status, heartbeat_at=old, rows_done=batch.row_count)
+    batch.refresh_from_db()
+    return batch
+
+
+def test_an_import_whose_worker_died_can_be_retried_and_stores_everything_once(site: dict[str, Any]) -> None:
+    """Retry restarts a stalled import; a late worker from the dead attempt then stores nothing."""
+    batch = check(site, "participant,q1\n" + "".join(f"{p.pseudonym},4\n" for p in site["people"]))
+    dead_attempt = batch.attempt
+    batch = _stall(batch, ImportStatus.COMMITTING)
+    assert batch.is_stalled and batch.percent_done == 100
+    batch = imports.batch_retry(actor=site["lead"], batch=batch)
+    assert batch.status == ImportStatus.COMMITTED and batch.stored_responses == 3
+    assert AuditEvent.objects.filter(object_id=str(batch.pk), changes__status__0="stopped").exists()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
+    imports._commit(batch_id=batch.pk, actor=site["lead"], attempt=dead_attempt)  # the dead worker wakes up
+    assert Response.objects.filter(import_batch=batch).count() == 3
+
+
+def test_a_stalled_check_can_be_retried_and_a_working_one_cannot(site: dict[str, Any]) -> None:
+    """Only a silent batch can be retried; retrying a check checks the file again."""
+    batch = check(site, f"participant,q1\n{site['people'][0].pseudonym},4\n")
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.VALIDATING)
+    batch.refresh_from_db()
+    with pytest.raises(CollectionError, match="not stuck"):
+        imports.batch_retry(actor=site["lead"], batch=batch)
+    batch = imports.batch_retry(actor=site["lead"], batch=_stall(batch, ImportStatus.VALIDATING))
+    assert batch.status == ImportStatus.CHECKED and batch.preview["ready"] == 1
+
+
+def test_a_stalled_import_can_be_discarded_which_deletes_the_upload(
+    site: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """Discarding a stuck import deletes the kept file, and its dead worker can no longer store anything."""
+    batch = check(site, f"participant,q1\n{site['people'][0].pseudonym},4\n")
+    kept, dead_attempt = batch.stored_name, batch.attempt
+    batch = _stall(batch, ImportStatus.COMMITTING)
+    with django_capture_on_commit_callbacks(execute=True):
+        imports.batch_discard(actor=site["lead"], batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DISCARDED and not default_storage.exists(kept)
+    imports._commit(batch_id=batch.pk, actor=site["lead"], attempt=dead_attempt)
+    assert not Response.objects.filter(import_batch=batch).exists()
+
+
+# The pages
+
+
+def _page(client: Any, name: str, **kwargs: Any) -> str:
+    from django.urls import reverse
+
+    return client.get(reverse(f"collection:{name}", kwargs=kwargs)).content.decode()
+
+
+def test_the_pages_hide_what_a_case_number_matched_from_a_site_member(site: dict[str, Any], client_as: Any) -> None:
+    """A site member sees no preview, problem or count of a file matched by case number, nor can choose one."""
+    person = with_identifiers(site["people"][0], case_number="HC-777")
+    batch = check(site, "Case number,q1\nHC-777,4\n")
+    pk = site["project"].pk
+    member, lead = client_as("site_member"), client_as("site_lead")
+    page = _page(member, "import", pk=pk, batch=batch.pk)
+    assert person.pseudonym not in page and "1 rows ready" not in page and "Import 1 row" not in page
+    assert "Only your site lead and data protection officer see" in page
+    assert "Matched by case number" in _page(member, "imports", pk=pk)
+    assert person.pseudonym in _page(lead, "import", pk=pk, batch=batch.pk)
+    fresh = upload(site, "Case number,q2\nHC-777,4\n")
+    assert "case number, matched privately" not in _page(member, "import-columns", pk=pk, batch=fresh.pk)
+    assert "case number, matched privately" in _page(lead, "import-columns", pk=pk, batch=fresh.pk)
+
+
+def test_a_stalled_import_page_offers_try_again(site: dict[str, Any], client_as: Any) -> None:
+    """The page of a stuck import stops refreshing, says nothing was stored, and Try again imports the file."""
+    from django.urls import reverse
+
+    batch = _stall(check(site, f"participant,q1\n{site['people'][0].pseudonym},4\n"), ImportStatus.COMMITTING)
+    lead, pk = client_as("site_lead"), site["project"].pk
+    page = _page(lead, "import", pk=pk, batch=batch.pk)
+    assert "Importing stopped" in page and "Try again" in page and 'http-equiv="refresh"' not in page
+    assert "Stopped" in _page(lead, "imports", pk=pk)
+    response = lead.post(reverse("collection:import-retry", kwargs={"pk": pk, "batch": batch.pk}), follow=True)
+    assert "1 response imported" in response.content.decode()
+
+
+def test_choosing_another_questionnaire_keeps_the_chosen_wave(site: dict[str, Any], client_as: Any) -> None:
+    """Showing another questionnaire's questions remembers the wave and the other answers on the page."""
+    from django.urls import reverse
+
+    batch = upload(site, "participant,q1\nP-1,4\n")
+    lead, pk = client_as("site_lead"), site["project"].pk
+    form = {"refresh": "1", "instrument": site["instrument"].pk, "wave": site["follow"].pk, "missing_codes": "x"}
+    lead.post(reverse("collection:import-columns", kwargs={"pk": pk, "batch": batch.pk}), form)
+    batch.refresh_from_db()
+    assert batch.wave == site["follow"] and batch.missing_codes == ["x"]
+    assert f'value="{site["follow"].pk}" selected' in _page(lead, "import-columns", pk=pk, batch=batch.pk)
+
+
+def test_an_xlsx_without_a_dimension_is_not_parsed_whole_before_its_rows_are_read(monkeypatch: Any) -> None:
+    """openpyxl's look for a missing <dimension> (which parses and keeps the whole sheet) is skipped."""
+    import tracemalloc
+
+    monkeypatch.setattr(files, "MAX_ROWS", 100)
+    data = _xlsx([["q1"]] + [["1"]] * 100_000)
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileRefused, match="more than 100 rows"):
+            files.inspect(data, filename="many.xlsx", max_bytes=LIMIT)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+
+
+def test_an_upload_that_fails_to_save_leaves_no_file_on_disk(site: dict[str, Any], monkeypatch: Any) -> None:
+    """If keeping the batch fails, the encrypted upload it would have pointed at is deleted too."""
+    kept: list[str] = []
+    real = imports._store_file
+
+    def store(data: bytes) -> str:
+        kept.append(real(data))
+        return kept[-1]
+
+    def broken(**_kwargs: Any) -> None:
+        raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr(imports, "_store_file", store)
+    monkeypatch.setattr(imports.audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        upload(site, "participant,q1\nP-1,4\n")
+    assert kept and not default_storage.exists(kept[0])

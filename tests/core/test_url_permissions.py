@@ -78,6 +78,7 @@ COLLECTION_POSTS = (
     "wave-remind",
     "wave-open-link",
     "import-commit",
+    "import-retry",
     "import-discard",
 )
 API_ENDPOINTS = (

@@ -4,6 +4,14 @@ The uploaded file is kept encrypted (with the identifying-data keys) only until 
 Files with more than `BACKGROUND_ROWS` rows are checked and stored by a background task; the page shows its
 progress. Storing always checks the rows again, inside one transaction: a problem or a failure on the last row
 stores nothing at all.
+
+The file is read as a stream (see `files`), never whole. Whoever checks or stores the rows marks the batch as
+alive (`heartbeat_at`) as it goes; a batch that has been silent for `STALLED_AFTER` had its worker die, and can be
+tried again or discarded. Each start of the work takes a new `attempt` number: a worker whose attempt is no longer
+the batch's own stops without writing anything.
+
+Matching rows on an identifier (a case number) needs the right to see identifiers, and so does anything that
+shows which participant such a row matched: a preview, a problem, a count or a status.
 """
 
 from __future__ import annotations
@@ -19,15 +27,17 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
 from pine.accounts.models import User
 from pine.collection import validation
 from pine.collection.answer_forms import shown
-from pine.collection.files import FileRefused, Table, read
+from pine.collection.files import FileRefused, Sheet, inspect, stream
 from pine.collection.models import (
     Consent,
+    Group,
     ImportBatch,
     ImportMapping,
     ImportStatus,
@@ -40,8 +50,9 @@ from pine.collection.models import (
 )
 from pine.collection.services import CollectionError
 from pine.collection.services_waves import new_pseudonyms
-from pine.core import audit, crypto
+from pine.core import audit, crypto, policy
 from pine.core.models import AuditAction
+from pine.core.policy import Action
 from pine.journey import gates
 from pine.journey.models import Project
 
@@ -50,6 +61,14 @@ BACKGROUND_ROWS = 2000
 PREVIEW_ROWS = 10
 INSERT_BATCH = 2000
 EDITABLE = {ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.PROBLEMS, ImportStatus.FAILED}
+IDENTIFIERS_NEEDED = (
+    "Only your site lead or data protection officer can match rows by case number: ask them to choose the columns "
+    "and import this file"
+)
+
+
+class _GivenUp(Exception):
+    """This worker's attempt is no longer the batch's own (someone pressed Retry or Discard): stop, write nothing."""
 
 
 def _require_gate(project: Project) -> None:
@@ -74,6 +93,27 @@ SYNONYMS = {
     validation.GROUP: {"group", "arm", "condition", "allocation"},
     validation.CLUSTER: {"team", "cluster", "site", "locality", "service"},
 }
+
+
+def uses_identifiers(mapping: dict[str, str]) -> bool:
+    return any(target in validation.IDENTIFYING for target in mapping.values())
+
+
+def may_see_rows(*, user: Any, batch: ImportBatch) -> bool:
+    """Whether this person may see what the rows of a batch matched: its preview, problems, counts and status."""
+    return not uses_identifiers(batch.mapping) or policy.can(user, Action.VIEW_IDENTIFIERS, batch.project)
+
+
+def _require_identifiers(*, actor: User, project: Project, mapping: dict[str, str]) -> None:
+    if uses_identifiers(mapping) and not policy.can(actor, Action.VIEW_IDENTIFIERS, project):
+        raise CollectionError(IDENTIFIERS_NEEDED)
+
+
+def _without_identifiers(*, actor: User, project: Project, mapping: dict[str, str]) -> dict[str, str]:
+    """A remembered or guessed mapping, without any identifier column the person may not use."""
+    if policy.can(actor, Action.VIEW_IDENTIFIERS, project):
+        return mapping
+    return {h: ("" if t in validation.IDENTIFYING else t) for h, t in mapping.items()}
 
 
 def suggest_mapping(*, headers: list[str], instrument: Instrument | None) -> dict[str, str]:
@@ -102,12 +142,16 @@ def _store_file(data: bytes) -> str:
     return default_storage.save(f"collection-imports/{uuid.uuid4().hex}.bin", ContentFile(crypto.encrypt_bytes(data)))
 
 
-def load_table(batch: ImportBatch) -> Table:
+def load_rows(batch: ImportBatch) -> tuple[Sheet, Any]:
+    """The kept file's headings and its rows, read one at a time as they are checked."""
     if not batch.stored_name or not default_storage.exists(batch.stored_name):
         raise CollectionError("The uploaded file is no longer kept. Upload it again.")
     with default_storage.open(batch.stored_name, "rb") as handle:
         data = crypto.decrypt_bytes(handle.read())
-    return read(data, filename=f"upload.{batch.file_format}", max_bytes=settings.PINE_UPLOAD_MAX_BYTES)
+    sheet, rows = stream(data, filename=f"upload.{batch.file_format}", max_bytes=settings.PINE_UPLOAD_MAX_BYTES)
+    if sheet.headers != batch.headers:
+        raise CollectionError("The uploaded file has changed since it was uploaded. Upload it again.")
+    return sheet, rows
 
 
 def _delete_file(name: str) -> None:
@@ -119,7 +163,7 @@ def _delete_file(name: str) -> None:
 def batch_upload(*, actor: User, project: Project, filename: str, data: bytes) -> ImportBatch:
     """Read and keep an uploaded file (encrypted) for the person to say what its columns are."""
     _require_gate(project)
-    table = read(data, filename=filename, max_bytes=settings.PINE_UPLOAD_MAX_BYTES)
+    table = inspect(data, filename=filename, max_bytes=settings.PINE_UPLOAD_MAX_BYTES)
     digest = hashlib.sha256(data).hexdigest()
     done = ImportBatch.objects.filter(project=project, sha256=digest, status=ImportStatus.COMMITTED).first()
     if done is not None:
@@ -138,19 +182,52 @@ def batch_upload(*, actor: User, project: Project, filename: str, data: bytes) -
         size=len(data),
         sha256=digest,
         headers=table.headers,
-        row_count=len(table.rows),
+        row_count=table.row_count,
         instrument=instrument,
-        mapping=saved.mapping if saved else suggest_mapping(headers=table.headers, instrument=instrument),
+        mapping=_without_identifiers(
+            actor=actor,
+            project=project,
+            mapping=saved.mapping if saved else suggest_mapping(headers=table.headers, instrument=instrument),
+        ),
         missing_codes=saved.missing_codes if saved else ["N/A", "NA", "-99", "missing"],
     )
     batch.stored_name = _store_file(data)
-    batch.save()
-    audit.record(
-        action=AuditAction.CREATED,
-        obj=batch,
-        actor=actor,
-        changes={"file": ["", f"{table.file_format.upper()}, {len(table.rows)} rows"]},
+    try:
+        batch.save()
+        audit.record(
+            action=AuditAction.CREATED,
+            obj=batch,
+            actor=actor,
+            changes={"file": ["", f"{table.file_format.upper()}, {table.row_count} rows"]},
+        )
+    except BaseException:
+        _delete_file(batch.stored_name)  # no batch row will point at it: do not leave it on disk
+        raise
+    return batch
+
+
+@transaction.atomic
+def batch_choose_instrument(
+    *,
+    actor: User,
+    batch: ImportBatch,
+    instrument: Instrument,
+    wave: Wave | None,
+    missing_codes: list[str],
+    create_participants: bool,
+) -> ImportBatch:
+    """Offer another questionnaire's questions, with a fresh guess from the headings; keep the other choices."""
+    if batch.status not in EDITABLE:
+        raise CollectionError("This import can no longer change")
+    if instrument.project_id != batch.project_id or (wave is not None and wave.project_id != batch.project_id):
+        raise CollectionError("Choose a questionnaire and a wave of this project")
+    batch.instrument, batch.wave = instrument, wave
+    batch.mapping = _without_identifiers(
+        actor=actor, project=batch.project, mapping=suggest_mapping(headers=batch.headers, instrument=instrument)
     )
+    batch.missing_codes = [m.strip() for m in missing_codes if m.strip()][:50]
+    batch.create_participants = create_participants
+    batch.save(update_fields=["instrument", "wave", "mapping", "missing_codes", "create_participants"])
     return batch
 
 
@@ -183,8 +260,10 @@ def batch_configure(
         raise CollectionError("This import can no longer change")
     if instrument.project_id != batch.project_id or (wave is not None and wave.project_id != batch.project_id):
         raise CollectionError("Choose a questionnaire and a wave of this project")
+    chosen = {h: mapping.get(h, "") for h in batch.headers}
+    _require_identifiers(actor=actor, project=batch.project, mapping=chosen)
     batch.instrument, batch.wave = instrument, wave
-    batch.mapping = {h: mapping.get(h, "") for h in batch.headers}
+    batch.mapping = chosen
     batch.missing_codes = [m.strip() for m in missing_codes if m.strip()][:50]
     batch.create_participants = create_participants
     problems = validation.plan_problems(_plan(batch))
@@ -192,6 +271,8 @@ def batch_configure(
         raise CollectionError(" ".join(problems))
     batch.status = ImportStatus.VALIDATING
     batch.rows_done = 0
+    batch.attempt += 1
+    batch.heartbeat_at = timezone.now()
     batch.save()
     ImportMapping.objects.update_or_create(
         project_id=batch.project_id,
@@ -201,15 +282,21 @@ def batch_configure(
     audit.record(action=AuditAction.CHANGED, obj=batch, actor=actor, changes={"columns": ["", "chosen"]})
     if batch.row_count > BACKGROUND_ROWS:
         # With the database backend the task row commits with this transaction, so no worker sees it early.
-        check_import.enqueue(batch_id=batch.pk)
+        check_import.enqueue(batch_id=batch.pk, attempt=batch.attempt)
     else:
         batch_check(batch=batch)
     return batch
 
 
-def _progress(batch: ImportBatch) -> Callable[[int], None]:
+def _mine(batch: ImportBatch, status: str) -> Any:
+    """This batch, only while the work on it is still this worker's."""
+    return ImportBatch.objects.filter(pk=batch.pk, attempt=batch.attempt, status=status)
+
+
+def _progress(batch: ImportBatch, status: str) -> Callable[[int], None]:
     def report(done: int) -> None:
-        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+        if not _mine(batch, status).update(rows_done=done, heartbeat_at=timezone.now()):
+            raise _GivenUp
 
     return report
 
@@ -217,20 +304,23 @@ def _progress(batch: ImportBatch) -> Callable[[int], None]:
 def _preview(result: validation.Checked, plan: validation.Plan) -> dict[str, Any]:
     items = [(h, plan.items[t[5:]]) for _, h, t in plan.columns if t.startswith("item:")]
     waves = {w.pk: w.name for w in plan.waves.values()}
-    pseudonyms = dict(
-        Participant.objects.filter(pk__in=[r.participant_id for r in result.rows[:PREVIEW_ROWS]]).values_list(
-            "pk", "pseudonym"
-        )
-    )
+    known = {
+        pk: (pseudonym, group)
+        for pk, pseudonym, group in Participant.objects.filter(
+            pk__in=[r.participant_id for r in result.rows[:PREVIEW_ROWS]]
+        ).values_list("pk", "pseudonym", "group")
+    }
     rows = []
     for row in result.rows[:PREVIEW_ROWS]:
-        who = pseudonyms.get(row.participant_id or 0, "New participant")
+        who, group = known.get(row.participant_id or 0, ("New participant", ""))
+        # The group the participant will have: the one PINE knows, or the one the file fills in.
+        group = row.group or group
         rows.append(
             [
                 row.number,
                 who,
                 waves.get(row.wave_id, ""),
-                row.group or "",
+                Group(group).label if group else "Not given",
                 *(shown(i, row.answers.get(i.code)) for _, i in items),
             ]
         )
@@ -245,28 +335,35 @@ def batch_check(*, batch: ImportBatch) -> ImportBatch:
     """Check every row and keep the report and a preview. Nothing is stored."""
     try:
         plan = _plan(batch)
-        table = load_table(batch)
-        result = validation.validate(table.rows, plan, progress=_progress(batch))
-    except (FileRefused, CollectionError) as problem:
-        batch.status, batch.message = ImportStatus.FAILED, str(problem)
-        batch.save(update_fields=["status", "message"])
+        sheet, rows = load_rows(batch)
+        result = validation.validate(
+            rows, plan, progress=_progress(batch, ImportStatus.VALIDATING), first_number=sheet.first_row
+        )
+    except _GivenUp:
+        batch.refresh_from_db()
         return batch
-    batch.problems = [p.as_dict() for p in result.problems]
-    batch.problem_count = result.problem_count
-    batch.preview = _preview(result, plan)
-    batch.rows_done = batch.row_count
-    batch.message = f"{len(result.rows)} rows ready to import" + (
-        f"; {result.blank_rows} blank rows skipped" if result.blank_rows else ""
+    except (FileRefused, CollectionError) as problem:
+        _mine(batch, ImportStatus.VALIDATING).update(status=ImportStatus.FAILED, message=str(problem))
+        batch.refresh_from_db()
+        return batch
+    _mine(batch, ImportStatus.VALIDATING).update(
+        problems=[p.as_dict() for p in result.problems],
+        problem_count=result.problem_count,
+        preview=_preview(result, plan),
+        rows_done=batch.row_count,
+        heartbeat_at=timezone.now(),
+        message=f"{len(result.rows)} rows ready to import"
+        + (f"; {result.blank_rows} blank rows skipped" if result.blank_rows else ""),
+        status=ImportStatus.PROBLEMS if result.problem_count else ImportStatus.CHECKED,
     )
-    batch.status = ImportStatus.PROBLEMS if result.problem_count else ImportStatus.CHECKED
-    batch.save(update_fields=["problems", "problem_count", "preview", "rows_done", "message", "status"])
+    batch.refresh_from_db()
     return batch
 
 
 @task()
-def check_import(*, batch_id: int) -> None:
+def check_import(*, batch_id: int, attempt: int | None = None) -> None:
     batch = ImportBatch.objects.select_related("wave", "project").get(pk=batch_id)
-    if batch.status == ImportStatus.VALIDATING:
+    if batch.status == ImportStatus.VALIDATING and attempt in (None, batch.attempt):
         batch_check(batch=batch)
 
 
@@ -343,38 +440,56 @@ def batch_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     _require_gate(batch.project)
     if batch.status != ImportStatus.CHECKED:
         raise CollectionError("Check the file and fix its problems before importing it")
+    _require_identifiers(actor=actor, project=batch.project, mapping=batch.mapping)
     updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.COMMITTING, rows_done=0
+        status=ImportStatus.COMMITTING, rows_done=0, attempt=F("attempt") + 1, heartbeat_at=timezone.now()
     )
     if not updated:  # someone pressed Import twice
         batch.refresh_from_db()
         return batch
-    if batch.row_count > BACKGROUND_ROWS:
-        commit_import.enqueue(batch_id=batch.pk, actor_id=actor.pk)
-    else:
-        _commit(batch_id=batch.pk, actor=actor)
+    batch.refresh_from_db()
+    _start_commit(batch=batch, actor=actor)
     batch.refresh_from_db()
     return batch
 
 
-def _commit(*, batch_id: int, actor: Any) -> None:
+def _start_commit(*, batch: ImportBatch, actor: User) -> None:
+    if batch.row_count > BACKGROUND_ROWS:
+        commit_import.enqueue(batch_id=batch.pk, actor_id=actor.pk, attempt=batch.attempt)
+    else:
+        _commit(batch_id=batch.pk, actor=actor, attempt=batch.attempt)
+
+
+def _commit(*, batch_id: int, actor: Any, attempt: int | None = None) -> None:
     batch = ImportBatch.objects.select_related("project", "wave").get(pk=batch_id)
+    if batch.status != ImportStatus.COMMITTING or attempt not in (None, batch.attempt):
+        return  # given up on (retried or discarded) before this worker started
+    mine = _mine(batch, ImportStatus.COMMITTING)
     try:
         plan = _plan(batch)
-        table = load_table(batch)
-        result = validation.validate(table.rows, plan, progress=_progress(batch))
+        sheet, rows = load_rows(batch)
+        result = validation.validate(
+            rows, plan, progress=_progress(batch, ImportStatus.COMMITTING), first_number=sheet.first_row
+        )
         if result.problem_count:
-            batch.problems = [p.as_dict() for p in result.problems]
-            batch.problem_count = result.problem_count
-            batch.status = ImportStatus.PROBLEMS
-            batch.message = "Something changed since the file was checked: nothing was imported. Fix these problems."
-            batch.save(update_fields=["problems", "problem_count", "status", "message"])
+            mine.update(
+                problems=[p.as_dict() for p in result.problems],
+                problem_count=result.problem_count,
+                status=ImportStatus.PROBLEMS,
+                message="Something changed since the file was checked: nothing was imported. Fix these problems.",
+            )
+            return
+        if not mine.update(heartbeat_at=timezone.now()):
             return
         with transaction.atomic():
+            # Locked, and still this worker's: a Retry or Discard pressed meanwhile waits, or wins and nothing is
+            # stored here.
+            if not mine.select_for_update().exists():
+                return
             responses, participants = store_rows(
                 rows=result.rows, plan=plan, source=ResponseSource.IMPORT, batch=batch, actor=actor
             )
-            ImportBatch.objects.filter(pk=batch.pk).update(
+            mine.update(
                 status=ImportStatus.COMMITTED,
                 committed_at=timezone.now(),
                 stored_responses=responses,
@@ -390,13 +505,13 @@ def _commit(*, batch_id: int, actor: Any) -> None:
             )
             name = batch.stored_name
             transaction.on_commit(lambda: _delete_file(name))
+    except _GivenUp:
+        return
     except (FileRefused, CollectionError) as problem:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, message=f"Nothing was imported: {problem}"
-        )
+        mine.update(status=ImportStatus.FAILED, message=f"Nothing was imported: {problem}")
     except Exception as failure:  # noqa: BLE001 - whatever went wrong, nothing was stored: say so, keep the file
         logger.exception("Import %s failed; the transaction was rolled back", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        mine.update(
             status=ImportStatus.FAILED,
             message="The import failed and nothing was stored. Try again; if it fails again, contact the PINE "
             f"team ({type(failure).__name__}).",
@@ -404,17 +519,59 @@ def _commit(*, batch_id: int, actor: Any) -> None:
 
 
 @task()
-def commit_import(*, batch_id: int, actor_id: int | None) -> None:
+def commit_import(*, batch_id: int, actor_id: int | None, attempt: int | None = None) -> None:
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    _commit(batch_id=batch_id, actor=actor)
+    _commit(batch_id=batch_id, actor=actor, attempt=attempt)
+
+
+def _locked(batch: ImportBatch) -> ImportBatch:
+    locked = ImportBatch.objects.select_for_update().select_related("project", "wave", "instrument").get(pk=batch.pk)
+    return locked
+
+
+def batch_retry(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Start again the check or import of a batch whose worker died. Whatever it was doing stored nothing."""
+    with transaction.atomic():
+        locked = _locked(batch)
+        if not locked.is_stalled:
+            raise CollectionError("This import is not stuck: it has finished or is still working")
+        if locked.status == ImportStatus.COMMITTING:
+            _require_gate(locked.project)
+        _require_identifiers(actor=actor, project=locked.project, mapping=locked.mapping)
+        locked.attempt += 1
+        locked.heartbeat_at = timezone.now()
+        locked.rows_done = 0
+        locked.message = ""
+        locked.save(update_fields=["attempt", "heartbeat_at", "rows_done", "message"])
+        audit.record(
+            action=AuditAction.CHANGED,
+            obj=locked,
+            actor=actor,
+            changes={"status": ["stopped", f"{locked.get_status_display().lower()} again"]},
+        )
+        if locked.status == ImportStatus.VALIDATING:
+            if locked.row_count > BACKGROUND_ROWS:
+                check_import.enqueue(batch_id=locked.pk, attempt=locked.attempt)
+            else:
+                batch_check(batch=locked)
+    if locked.status == ImportStatus.COMMITTING:
+        _start_commit(batch=locked, actor=actor)
+    locked.refresh_from_db()
+    return locked
 
 
 @transaction.atomic
 def batch_discard(*, actor: User, batch: ImportBatch) -> None:
-    if batch.status in {ImportStatus.COMMITTED, ImportStatus.COMMITTING, ImportStatus.DISCARDED}:
+    """Drop an upload and delete its file; a stuck check or import can be discarded too (its worker stops)."""
+    locked = _locked(batch)
+    if locked.status in {ImportStatus.COMMITTED, ImportStatus.DISCARDED} or (
+        locked.is_working and not locked.is_stalled
+    ):
         raise CollectionError("This import cannot be discarded")
-    name = batch.stored_name
-    batch.status, batch.stored_name, batch.problems, batch.preview = ImportStatus.DISCARDED, "", [], {}
-    batch.save(update_fields=["status", "stored_name", "problems", "preview"])
+    name = locked.stored_name
+    before = locked.get_status_display().lower()
+    locked.status, locked.stored_name, locked.problems, locked.preview = ImportStatus.DISCARDED, "", [], {}
+    locked.attempt += 1
+    locked.save(update_fields=["status", "stored_name", "problems", "preview", "attempt"])
     transaction.on_commit(lambda: _delete_file(name))
-    audit.record(action=AuditAction.CHANGED, obj=batch, actor=actor, changes={"status": ["", "discarded"]})
+    audit.record(action=AuditAction.CHANGED, obj=locked, actor=actor, changes={"status": [before, "discarded"]})

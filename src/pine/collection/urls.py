@@ -57,6 +57,7 @@ urlpatterns = [
     path(P + "imports/<int:batch>/", views_data.import_detail, name="import"),
     path(P + "imports/<int:batch>/columns/", views_data.import_columns, name="import-columns"),
     path(P + "imports/<int:batch>/import/", views_data.import_commit, name="import-commit"),
+    path(P + "imports/<int:batch>/retry/", views_data.import_retry, name="import-retry"),
     path(P + "imports/<int:batch>/discard/", views_data.import_discard, name="import-discard"),
     path(P + "download/", views_data.export, name="export"),
     path(P + "download/responses/", views_data.export_file, name="export-file"),

@@ -24,6 +24,8 @@ TARGETS = {
     GROUP: "Group (intervention or comparison)",
     CLUSTER: "Team or site",
 }
+# Targets that match rows on who a person is: choosing them needs the right to see identifiers.
+IDENTIFYING = frozenset({CASE_NUMBER})
 PROBLEMS_KEPT = 500
 CASE_NUMBER_UNREADABLE = "contains a line break or invisible control characters: type the case number again"
 GROUP_WORDS = {
@@ -149,7 +151,12 @@ def _shown_value(target: str, cell: Any) -> str:
 
 
 def validate(
-    rows: Iterable[list[Any]], plan: Plan, *, progress: Callable[[int], None] | None = None, every: int = 5000
+    rows: Iterable[list[Any]],
+    plan: Plan,
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = 5000,
+    first_number: int = 2,
 ) -> Checked:
     """Check every row; return what would be stored and every problem found. Nothing is written."""
     result = Checked()
@@ -176,7 +183,7 @@ def validate(
     offset = -1
 
     for offset, row in enumerate(rows):
-        number = offset + 2  # the spreadsheet's own row number: headings are row 1
+        number = offset + first_number  # the spreadsheet's own row number
         if progress is not None and offset and offset % every == 0:
             progress(offset)
         if all(c is None for c in row):

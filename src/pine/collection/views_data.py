@@ -70,12 +70,16 @@ def import_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 form.add_error("file", str(problem))
             else:
                 return redirect("collection:import-columns", pk=project.pk, batch=batch.pk)
+    batches = list(project.import_batches.select_related("uploaded_by")[:50])
+    for batch in batches:
+        batch.project = project
+        batch.rows_hidden = not imports.may_see_rows(user=request.user, batch=batch)  # type: ignore[attr-defined]
     return render(
         request,
         "collection/imports.html",
         {
             "form": form,
-            "batches": project.import_batches.select_related("uploaded_by")[:50],
+            "batches": batches,
             "limit_mb": settings.PINE_UPLOAD_MAX_BYTES // (1024 * 1024),
             "max_columns": MAX_COLUMNS,
             **context,
@@ -109,7 +113,7 @@ class ColumnsForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, batch: ImportBatch, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, batch: ImportBatch, may_identify: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         project_id = batch.project_id
         instrument_field = self.fields["instrument"]
@@ -124,7 +128,11 @@ class ColumnsForm(GovukForm):
             else None
         )
         instrument = instrument or batch.instrument
-        targets = [("", "Ignore this column"), *validation.TARGETS.items()]
+        # Matching on an identifier is offered only to those who may see identifiers.
+        targets = [
+            ("", "Ignore this column"),
+            *((t, label) for t, label in validation.TARGETS.items() if may_identify or t not in validation.IDENTIFYING),
+        ]
         if instrument is not None:
             targets += [(f"item:{i.code}", f"Question {i.code}: {i.text[:70]}") for i in instrument.items.all()]
         self.column_names = []
@@ -149,15 +157,33 @@ def import_columns(request: AuthenticatedRequest, pk: int, batch: int) -> HttpRe
         "missing_codes": ", ".join(row.missing_codes),
         "create_participants": row.create_participants,
     }
-    initial.update({f"col_{i}": row.mapping.get(h, "") for i, h in enumerate(row.headers)})
-    form = ColumnsForm(posted(request), initial=initial, batch=row)
+    may_identify = policy.can(request.user, Action.VIEW_IDENTIFIERS, project)
+    initial.update(
+        {
+            f"col_{i}": "" if row.mapping.get(h, "") in validation.IDENTIFYING and not may_identify else row.mapping[h]
+            for i, h in enumerate(row.headers)
+            if h in row.mapping
+        }
+    )
+    form = ColumnsForm(posted(request), initial=initial, batch=row, may_identify=may_identify)
     if request.method == "POST" and "refresh" in request.POST:
-        # A new questionnaire: offer its questions, with a fresh guess from the headings.
-        instrument = form.fields["instrument"].clean(request.POST.get("instrument"))
-        row.instrument = instrument
-        row.mapping = imports.suggest_mapping(headers=row.headers, instrument=instrument)
-        row.save(update_fields=["instrument", "mapping"])
-        return redirect("collection:import-columns", pk=project.pk, batch=row.pk)
+        # A new questionnaire: offer its questions, with a fresh guess from the headings. The wave and the other
+        # answers on the page are kept.
+        try:
+            instrument = form.fields["instrument"].clean(request.POST.get("instrument"))
+            wave = form.fields["wave"].clean(request.POST.get("wave"))
+            imports.batch_choose_instrument(
+                actor=request.user,
+                batch=row,
+                instrument=instrument,
+                wave=wave,
+                missing_codes=request.POST.get("missing_codes", "")[:300].split(","),
+                create_participants=bool(request.POST.get("create_participants")),
+            )
+        except (forms.ValidationError, CollectionError) as problem:
+            form.add_error(None, problem.messages[0] if isinstance(problem, forms.ValidationError) else str(problem))
+        else:
+            return redirect("collection:import-columns", pk=project.pk, batch=row.pk)
     if request.method == "POST" and form.is_valid():
         try:
             imports.batch_configure(
@@ -183,7 +209,15 @@ def import_detail(request: AuthenticatedRequest, pk: int, batch: int) -> HttpRes
     """The check's report and preview, or the progress of a large file (the page refreshes itself)."""
     project = project_for(request, pk)
     row = _batch(project, batch)
-    return render(request, "collection/import.html", {"batch": row, **permissions(request, project)})
+    return render(
+        request,
+        "collection/import.html",
+        {
+            "batch": row,
+            "rows_hidden": not imports.may_see_rows(user=request.user, batch=row),
+            **permissions(request, project),
+        },
+    )
 
 
 @policy.requires(Action.MANAGE_COLLECTION)
@@ -193,6 +227,22 @@ def import_commit(request: AuthenticatedRequest, pk: int, batch: int) -> HttpRes
     row = _batch(project, batch)
     try:
         row = imports.batch_commit(actor=request.user, batch=row)
+    except CollectionError as problem:
+        messages.error(request, str(problem))
+    else:
+        if row.status == ImportStatus.COMMITTED:
+            messages.success(request, row.message)
+    return redirect("collection:import", pk=project.pk, batch=row.pk)
+
+
+@policy.requires(Action.MANAGE_COLLECTION)
+@require_POST
+def import_retry(request: AuthenticatedRequest, pk: int, batch: int) -> HttpResponse:
+    """Start again a check or import whose worker stopped."""
+    project = project_for(request, pk, Action.MANAGE_COLLECTION)
+    row = _batch(project, batch)
+    try:
+        row = imports.batch_retry(actor=request.user, batch=row)
     except CollectionError as problem:
         messages.error(request, str(problem))
     else:

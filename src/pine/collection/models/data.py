@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -11,6 +13,9 @@ from pine.collection.models.instruments import Instrument
 from pine.collection.models.waves import Wave
 
 # Imports
+
+
+STALLED_AFTER = dt.timedelta(minutes=15)
 
 
 class ImportStatus(models.TextChoices):
@@ -51,6 +56,10 @@ class ImportBatch(models.Model):
     stored_responses = models.PositiveIntegerField(default=0)
     stored_participants = models.PositiveIntegerField(default=0)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Whoever checks or stores the rows says so here at least every STALLED_AFTER; `attempt` tells a worker that
+    # was given up on (Retry, Discard) to stop without writing anything.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -65,6 +74,12 @@ class ImportBatch(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in {ImportStatus.VALIDATING, ImportStatus.COMMITTING}
+
+    @property
+    def is_stalled(self) -> bool:
+        """Working, but nothing has said it is alive for a while: its worker most likely died."""
+        last = self.heartbeat_at or self.uploaded_at
+        return self.is_working and last < timezone.now() - STALLED_AFTER
 
     @property
     def percent_done(self) -> int:
