@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0001_initial'),
+        ('collection', '0002_ratelimit_drop_linkattempt'),
     ]
 
     operations = [
