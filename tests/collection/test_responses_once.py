@@ -271,3 +271,27 @@ def test_the_api_waits_for_a_link_saving_answers_and_then_refuses_a_duplicate(wo
     assert len(outcome) == 1 and getattr(outcome[0], "status_code", None) == 422, outcome
     stored = Response.objects.get(participant=participant)
     assert stored.answers["q1"] == 4 and stored.source == ResponseSource.LINK
+
+
+def test_no_one_is_emailed_or_reminded_to_answer_what_they_answered_another_way(world: World) -> None:
+    """Sending and reminders skip a participant whose answers for the wave came by API or import."""
+    from django.core import mail
+
+    from tests.collection.factories import with_identifiers
+
+    open_gate(world.project)
+    assert world.collection is not None
+    (waiting,) = make_participants(project=world.project, count=1)
+    with_identifiers(waiting, email="waiting@example.org")
+    assert (
+        _api_post(world, [{"participant": world.collection.participant.pseudonym, "answers": IMPORTED}]).status_code
+        == 201
+    )
+    mail.outbox.clear()
+    wave = Wave.objects.get(pk=world.collection.wave.pk)
+    assert survey.links_send(actor=world.users["site_lead"], wave=wave).sent == 1
+    assert [m.to[0] for m in mail.outbox] == ["waiting@example.org"]  # not jamie@example.org, already answered
+    SurveyLink.objects.filter(wave=wave).update(sent_at=timezone.now() - dt.timedelta(days=8))
+    mail.outbox.clear()
+    assert survey.links_remind(actor=world.users["site_lead"], wave=wave).sent == 1
+    assert [m.to[0] for m in mail.outbox] == ["waiting@example.org"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,6 +166,15 @@ def _send(link: SurveyLink, *, reminder: bool) -> bool:
     return True
 
 
+def _unanswered(links: QuerySet[SurveyLink]) -> QuerySet[SurveyLink]:
+    """Leave out links whose participant's answers for the wave are already in PINE (by file or API too): nobody
+    is asked, or reminded, to answer again."""
+    answered = Response.objects.filter(
+        wave_id=OuterRef("wave_id"), participant_id=OuterRef("participant_id"), status=ResponseStatus.SUBMITTED
+    )
+    return links.exclude(Exists(answered))
+
+
 @transaction.atomic
 def links_send(*, actor: User, wave: Wave) -> SendResult:
     """Email each participant who has an email address and has not been sent this wave's link yet."""
@@ -172,8 +182,8 @@ def links_send(*, actor: User, wave: Wave) -> SendResult:
     links_ensure(wave=wave)
     sent = without = 0
     now = timezone.now()
-    for link in wave.links.filter(
-        kind=LinkKind.PERSONAL, sent_at__isnull=True, submitted_at__isnull=True
+    for link in _unanswered(
+        wave.links.filter(kind=LinkKind.PERSONAL, sent_at__isnull=True, submitted_at__isnull=True)
     ).select_related("participant", "wave__project__organisation"):
         if _send(link, reminder=False):
             link.sent_at = now
@@ -191,7 +201,7 @@ def links_remind(
 ) -> SendResult:
     """Email the link again to those who have not submitted (all of them, or the participants given)."""
     _require_collecting(wave)
-    links = wave.links.filter(kind=LinkKind.PERSONAL, submitted_at__isnull=True).select_related(
+    links = _unanswered(wave.links.filter(kind=LinkKind.PERSONAL, submitted_at__isnull=True)).select_related(
         "participant", "wave__project__organisation"
     )
     if participants is not None:
@@ -231,8 +241,10 @@ def reminders_due(*, now: dt.datetime | None = None) -> int:
         cutoff = now - dt.timedelta(days=wave.reminder_every_days or 0)
         due = [
             link.participant
-            for link in wave.links.filter(
-                kind=LinkKind.PERSONAL, submitted_at__isnull=True, sent_at__isnull=False, sent_at__lte=cutoff
+            for link in _unanswered(
+                wave.links.filter(
+                    kind=LinkKind.PERSONAL, submitted_at__isnull=True, sent_at__isnull=False, sent_at__lte=cutoff
+                )
             ).select_related("participant")
             if (link.reminded_at is None or link.reminded_at <= cutoff) and link.participant is not None
         ]
