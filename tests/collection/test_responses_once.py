@@ -295,3 +295,20 @@ def test_no_one_is_emailed_or_reminded_to_answer_what_they_answered_another_way(
     mail.outbox.clear()
     assert survey.links_remind(actor=world.users["site_lead"], wave=wave).sent == 1
     assert [m.to[0] for m in mail.outbox] == ["waiting@example.org"]
+
+
+def test_the_links_list_says_answered_for_answers_sent_by_api(world: World, client_as: Any) -> None:
+    """The wave's links CSV marks a participant answered when their answers came by API, not only by the link."""
+    import csv
+    import io
+
+    open_gate(world.project)
+    assert world.collection is not None
+    assert (
+        _api_post(world, [{"participant": world.collection.participant.pseudonym, "answers": IMPORTED}]).status_code
+        == 201
+    )
+    url = reverse("collection:wave-links", kwargs={"pk": world.project.pk, "wave": world.collection.wave.pk})
+    response = client_as("site_lead").get(url)
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert {r["participant"]: r["answered"] for r in rows} == {world.collection.participant.pseudonym: "yes"}

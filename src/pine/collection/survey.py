@@ -175,6 +175,20 @@ def _unanswered(links: QuerySet[SurveyLink]) -> QuerySet[SurveyLink]:
     return links.exclude(Exists(answered))
 
 
+def personal_links(*, wave: Wave) -> QuerySet[SurveyLink]:
+    """The wave's personal links by pseudonym, each with `answered`: the participant's answers for the wave are in
+    PINE, sent by this link or by a file or the API."""
+    answered = Response.objects.filter(
+        wave_id=OuterRef("wave_id"), participant_id=OuterRef("participant_id"), status=ResponseStatus.SUBMITTED
+    )
+    return (
+        wave.links.filter(participant__isnull=False)
+        .annotate(answered=Exists(answered))
+        .select_related("participant")
+        .order_by("participant__pseudonym")
+    )
+
+
 @transaction.atomic
 def links_send(*, actor: User, wave: Wave) -> SendResult:
     """Email each participant who has an email address and has not been sent this wave's link yet."""
