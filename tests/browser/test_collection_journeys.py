@@ -74,8 +74,13 @@ def test_a_respondent_answers_a_questionnaire_from_their_link_on_a_phone(
         assert stored.answers == {"q1": 4, "q2": 5, "q3": 3, "q4": 2, "years": 7, "role": 2, "topics": [3]}
 
         page = browser.visit(f"/s/{collection.link_token}/page/1/")
-        expect(page.get_by_role("heading", level=1)).to_have_text("You cannot use this link")
-        expect(page.get_by_text("already been sent")).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text("You have already answered")
+        expect(page.get_by_text("Hartwell Borough already has your answers")).to_be_visible()
+        # The respondent's own header: the questionnaire and organisation, no PINE menu or sign-in link.
+        expect(page.get_by_role("banner")).to_contain_text("Skills and confidence")
+        expect(page.get_by_role("banner")).to_contain_text("Hartwell Borough")
+        expect(page.get_by_role("link", name="Sign in")).to_have_count(0)
+        expect(page.get_by_role("navigation", name="Menu")).to_have_count(0)
     finally:
         context.close()
 

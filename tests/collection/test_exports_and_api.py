@@ -216,7 +216,7 @@ def test_sending_responses_through_the_api_checks_them_like_an_import(answered: 
 
     body["rows"] = [good]
     response = api(client, "post", f"/projects/{pk}/responses", key, body)
-    assert response.status_code == 201 and response.json() == {"stored": 1, "participants_added": 0}
+    assert response.status_code == 201 and response.json() == {"stored": 1, "participants_added": 0, "late": 0}
     stored = Response.objects.get(participant=people[0])
     assert stored.answers == {"q1": 4, "q2": 4, "mentor": 1, "topics": [1, 2]} and stored.source == "api"
     assert api(client, "post", f"/projects/{pk}/responses", key, body).status_code == 422  # a duplicate now

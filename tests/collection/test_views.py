@@ -121,7 +121,7 @@ def test_a_respondent_reads_the_privacy_notice_answers_comes_back_and_sends(worl
     }
     # The link cannot change the answers now.
     used = answer(Client(), token, 1, {"q1": "1", "q2": "1", "q3": "1", "q4": "1"})
-    assert used.status_code == 410 and "already been sent" in used.content.decode()
+    assert used.status_code == 410 and "You have already answered" in used.content.decode()
     assert Response.objects.get(pk=stored.pk).answers["q1"] == 4
 
 

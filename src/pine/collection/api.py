@@ -18,7 +18,7 @@ import threading
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Schema, Status
@@ -27,9 +27,9 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 from pydantic import AfterValidator
 
-from pine.collection import exports, validation
+from pine.collection import exports, survey, validation
 from pine.collection.imports import store_rows
-from pine.collection.models import ApiToken, Instrument, Participant, ResponseSource, Wave
+from pine.collection.models import ApiToken, Instrument, Participant, Response, ResponseSource, Wave
 from pine.core import audit, policy, ratelimit
 from pine.core.models import AuditAction
 from pine.core.policy import Action
@@ -185,6 +185,9 @@ class ResponsesIn(Schema):
 class Stored(Schema):
     stored: int
     participants_added: int
+    late: int = Field(
+        0, description="How many of them arrived after their wave had closed: kept, and marked as late data."
+    )
 
 
 class ProblemOut(Schema):
@@ -307,6 +310,9 @@ def _cell(value: Any) -> Any:
     "/projects/{project_id}/responses",
     response={201: Stored, 409: Message, 422: Problems},
     summary="Send responses (all are stored, or none)",
+    description="Answers already in PINE for a participant and wave (sent by survey link, file or API) are never "
+    "replaced: such rows are refused as duplicates. A closed wave still takes answers; they are kept, marked as late "
+    "data and recorded in the audit log.",
 )
 def post_responses(request: HttpRequest, project_id: int, payload: ResponsesIn) -> Any:
     project = _project(request, project_id, Action.API_WRITE)
@@ -350,16 +356,49 @@ def post_responses(request: HttpRequest, project_id: int, payload: ResponsesIn) 
     ]
     result = validation.validate(rows, plan)
     if result.problem_count:
-        problems = [{**p.as_dict(), "row": p.row - 1} for p in result.problems]
-        return Status(422, {"detail": f"{result.problem_count} problems: nothing was stored", "problems": problems})
-    with transaction.atomic():
-        stored, added = store_rows(
-            rows=result.rows,
-            plan=plan,
-            source=ResponseSource.API,
-            actor_label=f"API key {token.name} ({token.prefix}…)",
+        return _problems(result)
+    late = wave.status == "Closed"
+    label = f"API key {token.name} ({token.prefix}…)"
+    try:
+        with transaction.atomic():
+            # Lock the participants, then check again: a survey link or another request may have stored their
+            # answers since the first check, and a submitted response is never replaced.
+            survey.lock_participants(ids=[r.participant_id for r in result.rows if r.participant_id])
+            result = validation.validate(rows, plan)
+            if result.problem_count:
+                return _problems(result)
+            started = timezone.now()
+            stored, added = store_rows(rows=result.rows, plan=plan, source=ResponseSource.API, actor_label=label)
+            if late:
+                _mark_late(wave=wave, instrument=instrument, since=started, stored=stored, label=label)
+    except IntegrityError:
+        return Status(
+            409,
+            {
+                "detail": "Answers for some of these participants arrived at the same moment another way: nothing was "
+                "stored. Send them again to see which are already in PINE."
+            },
         )
-    return Status(201, {"stored": stored, "participants_added": added})
+    return Status(201, {"stored": stored, "participants_added": added, "late": stored if late else 0})
+
+
+def _problems(result: validation.Checked) -> Status:
+    problems = [{**p.as_dict(), "row": p.row - 1} for p in result.problems]
+    return Status(422, {"detail": f"{result.problem_count} problems: nothing was stored", "problems": problems})
+
+
+def _mark_late(*, wave: Wave, instrument: Instrument, since: dt.datetime, stored: int, label: str) -> None:
+    """The wave had closed: keep the answers (a case system often sends in batches after the fact), flag each
+    response as late data, and say so in the audit log."""
+    Response.objects.filter(
+        wave=wave, instrument=instrument, source=ResponseSource.API, late=False, submitted_at__gte=since
+    ).update(late=True)
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=wave,
+        actor_label=label,
+        changes={"late data": [0, stored], "wave": ["", "closed: answers sent through the API after it closed"]},
+    )
 
 
 def schema() -> dict[str, Any]:

@@ -73,7 +73,7 @@ def _families(project: Project) -> list[tuple[Instrument, list[Item], list[scori
         if instrument.family not in latest or instrument.version > latest[instrument.family].version:
             latest[instrument.family] = instrument
     families = sorted(latest.values(), key=lambda i: (i.name, i.pk))
-    prefixes = [_slug(i.name) + "_" for i in families] if len(families) > 1 else [""]
+    prefixes = [_slug(i.name) + "_" for i in families] if len(families) > 1 else [""] * len(families)
     return [
         (i, list(i.items.all()), scoring.rules_for(i), prefix) for i, prefix in zip(families, prefixes, strict=True)
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -165,6 +166,7 @@ def send_survey_link(*, link_id: int, reminder: bool = False) -> None:
         or not participant.email
         or not participant.may_be_contacted
         or not link.wave.accepting
+        or not _unanswered(SurveyLink.objects.filter(pk=link.pk)).exists()
     ):
         notify.skipped("survey link", link_id=link_id)
         return
@@ -179,6 +181,29 @@ def send_survey_link(*, link_id: int, reminder: bool = False) -> None:
     )
 
 
+def _unanswered(links: QuerySet[SurveyLink]) -> QuerySet[SurveyLink]:
+    """Leave out links whose participant's answers for the wave are already in PINE (by file or API too): nobody
+    is asked, or reminded, to answer again."""
+    answered = Response.objects.filter(
+        wave_id=OuterRef("wave_id"), participant_id=OuterRef("participant_id"), status=ResponseStatus.SUBMITTED
+    )
+    return links.exclude(Exists(answered))
+
+
+def personal_links(*, wave: Wave) -> QuerySet[SurveyLink]:
+    """The wave's personal links by pseudonym, each with `answered`: the participant's answers for the wave are in
+    PINE, sent by this link or by a file or the API."""
+    answered = Response.objects.filter(
+        wave_id=OuterRef("wave_id"), participant_id=OuterRef("participant_id"), status=ResponseStatus.SUBMITTED
+    )
+    return (
+        wave.links.filter(participant__isnull=False)
+        .annotate(answered=Exists(answered))
+        .select_related("participant")
+        .order_by("participant__pseudonym")
+    )
+
+
 @transaction.atomic
 def links_send(*, actor: User, wave: Wave) -> SendResult:
     """Email each participant who has an email address and has not been sent this wave's link yet."""
@@ -186,8 +211,8 @@ def links_send(*, actor: User, wave: Wave) -> SendResult:
     links_ensure(wave=wave)
     sent = without = 0
     now = timezone.now()
-    for link in wave.links.filter(
-        kind=LinkKind.PERSONAL, sent_at__isnull=True, submitted_at__isnull=True
+    for link in _unanswered(
+        wave.links.filter(kind=LinkKind.PERSONAL, sent_at__isnull=True, submitted_at__isnull=True)
     ).select_related("participant", "wave__project__organisation"):
         if _send(link, reminder=False):
             link.sent_at = now
@@ -205,7 +230,7 @@ def links_remind(
 ) -> SendResult:
     """Email the link again to those who have not submitted (all of them, or the participants given)."""
     _require_collecting(wave)
-    links = wave.links.filter(kind=LinkKind.PERSONAL, submitted_at__isnull=True).select_related(
+    links = _unanswered(wave.links.filter(kind=LinkKind.PERSONAL, submitted_at__isnull=True)).select_related(
         "participant", "wave__project__organisation"
     )
     if participants is not None:
@@ -245,8 +270,10 @@ def reminders_due(*, now: dt.datetime | None = None) -> int:
         cutoff = now - dt.timedelta(days=wave.reminder_every_days or 0)
         due = [
             link.participant
-            for link in wave.links.filter(
-                kind=LinkKind.PERSONAL, submitted_at__isnull=True, sent_at__isnull=False, sent_at__lte=cutoff
+            for link in _unanswered(
+                wave.links.filter(
+                    kind=LinkKind.PERSONAL, submitted_at__isnull=True, sent_at__isnull=False, sent_at__lte=cutoff
+                )
             ).select_related("participant")
             if (link.reminded_at is None or link.reminded_at <= cutoff) and link.participant is not None
         ]
@@ -277,12 +304,27 @@ def pages(*, wave: Wave) -> list[Page]:
     return found
 
 
+ALREADY_ANSWERED = "These answers have already been sent. Thank you: there is nothing more to do."
+
+
+def already_answered(link: SurveyLink) -> bool:
+    """Has this link's participant already answered its wave, through this link or any other way (an imported
+    file, the API)? Then the link shows nothing and changes nothing."""
+    if link.submitted_at is not None:
+        return True
+    if link.kind != LinkKind.PERSONAL or link.participant_id is None:
+        return False
+    return Response.objects.filter(
+        wave_id=link.wave_id, participant_id=link.participant_id, status=ResponseStatus.SUBMITTED
+    ).exists()
+
+
 def link_state(link: SurveyLink) -> str:
     """Why a link cannot be used now ("" when it can)."""
     if link.revoked_at is not None:
         return "This link has been stopped by the team that sent it."
-    if link.submitted_at is not None:
-        return "These answers have already been sent. Thank you: there is nothing more to do."
+    if already_answered(link):
+        return ALREADY_ANSWERED
     if link.participant_id and link.participant and not link.participant.may_be_contacted:
         return "This link no longer works."
     wave = link.wave
@@ -301,17 +343,46 @@ def responses_of(*, link: SurveyLink, respondent_key: str = "") -> dict[int, Res
         rows = Response.objects.filter(link=link, respondent_key=respondent_key)
     else:
         rows = Response.objects.filter(wave=link.wave, participant=link.participant)
-    return {r.instrument_id: r for r in rows}
+    # Only answers still being written: a submitted response (from any source) is never shown or changed here.
+    return {r.instrument_id: r for r in rows.filter(status=ResponseStatus.IN_PROGRESS)}
+
+
+def _lock(link: SurveyLink, respondent_key: str, *related: str) -> SurveyLink:
+    """Lock the link's row, then its participant's row, and check the link may still be used.
+
+    Every writer of a participant's responses (links here, the API) locks the participant's row first, so a
+    response sent another way cannot arrive between this check and the write. Only each table's own row is
+    locked: PostgreSQL cannot lock the nullable side of an outer join (open links have no participant)."""
+    link = SurveyLink.objects.select_for_update(of=("self",)).select_related(*related).get(pk=link.pk)
+    if link.participant_id is not None:
+        lock_participants(ids=[link.participant_id])
+    problem = link_state(link)
+    if not problem and link.kind == LinkKind.OPEN and respondent_finished(link=link, respondent_key=respondent_key):
+        problem = ALREADY_ANSWERED
+    if problem:
+        raise CollectionError(problem)
+    return link
+
+
+def lock_participants(*, ids: Iterable[int]) -> None:
+    """Lock these participants' rows (in a fixed order, so two writers never wait for each other). Call inside a
+    transaction before checking for and writing their responses."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 900):
+        list(
+            Participant.objects.select_for_update()
+            .filter(pk__in=wanted[start : start + 900])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 @transaction.atomic
 def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], respondent_key: str = "") -> Response:
     """Keep one page's answers (so a respondent can stop and come back). Nothing changes once submitted."""
-    link = SurveyLink.objects.select_for_update(of=("self",)).select_related("wave", "participant").get(pk=link.pk)
-    problem = link_state(link)
-    if problem:
-        raise CollectionError(problem)
+    link = _lock(link, respondent_key, "wave__project__organisation", "participant")
     existing = responses_of(link=link, respondent_key=respondent_key).get(page.instrument.pk)
+    created = existing is None
     if existing is None:
         existing = Response(
             wave=link.wave,
@@ -322,10 +393,24 @@ def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], responde
             source=ResponseSource.OPEN_LINK if link.kind == LinkKind.OPEN else ResponseSource.LINK,
         )
     codes = {item.code for item in page.section.items.all()}
+    before = dict(existing.answers)
     kept = {k: v for k, v in existing.answers.items() if k not in codes}
     kept.update({k: v for k, v in answers.items() if k in codes and v not in (None, "", [])})
     existing.answers = kept
-    existing.save()
+    if created:
+        existing.save()
+    else:
+        existing.save(update_fields=["answers"])
+    changed = sorted(code for code in codes if before.get(code) != kept.get(code))
+    if created or changed:
+        # Which questions changed, never the answers themselves.
+        audit.record(
+            action=AuditAction.CREATED if created else AuditAction.CHANGED,
+            obj=existing,
+            actor_label=RESPONDENT,
+            organisation=link.wave.project.organisation,
+            changes={"answers saved": [len(before), len(kept)], "questions": ["", ", ".join(changed)]},
+        )
     if link.opened_at is None:
         link.opened_at = timezone.now()
         link.save(update_fields=["opened_at"])
@@ -335,14 +420,7 @@ def page_save(*, link: SurveyLink, page: Page, answers: dict[str, Any], responde
 @transaction.atomic
 def submit(*, link: SurveyLink, respondent_key: str = "") -> list[Response]:
     """Send the answers: every questionnaire of the wave is marked submitted; a personal link is then used up."""
-    link = (
-        SurveyLink.objects.select_for_update(of=("self",))
-        .select_related("wave__project", "participant")
-        .get(pk=link.pk)
-    )
-    problem = link_state(link)
-    if problem:
-        raise CollectionError(problem)
+    link = _lock(link, respondent_key, "wave__project__organisation", "participant")
     responses = list(responses_of(link=link, respondent_key=respondent_key).values())
     if not responses:
         raise CollectionError("Answer the questions before sending")
@@ -352,11 +430,14 @@ def submit(*, link: SurveyLink, respondent_key: str = "") -> list[Response]:
         response.submitted_at = now
         response.save(update_fields=["status", "submitted_at"])
         audit.record(
-            action=AuditAction.CREATED,
+            action=AuditAction.CHANGED,
             obj=response,
             actor_label=RESPONDENT,
             organisation=link.wave.project.organisation,
-            changes={"answers": ["", f"{len(response.answers)} answered"]},
+            changes={
+                "status": [ResponseStatus.IN_PROGRESS.label, ResponseStatus.SUBMITTED.label],
+                "answers": ["", f"{len(response.answers)} answered"],
+            },
         )
     if link.kind == LinkKind.PERSONAL:
         link.submitted_at = now

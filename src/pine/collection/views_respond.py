@@ -23,8 +23,27 @@ from pine.core.middleware import client_ip
 SESSION_KEY = "pine_open_links"
 
 
-def _unusable(request: HttpRequest, reason: str, status: int, title: str = "You cannot use this link") -> HttpResponse:
-    return render(request, "collection/respond_unusable.html", {"reason": reason, "title": title}, status=status)
+def _unusable(
+    request: HttpRequest,
+    reason: str,
+    status: int,
+    title: str = "You cannot use this link",
+    link: SurveyLink | None = None,
+) -> HttpResponse:
+    context = {"reason": reason, "title": title, **_header(link)}
+    return render(request, "collection/respond_unusable.html", context, status=status)
+
+
+def _header(link: SurveyLink | None) -> dict[str, Any]:
+    """What the respondent's header shows: the survey's name and the organisation asking (nothing of PINE's own
+    navigation). A link that does not work shows neither."""
+    if link is None:
+        return {"survey_name": "Questionnaire", "organisation": None}
+    names = [i.name for i in link.wave.instruments.order_by("pk")]
+    return {
+        "survey_name": names[0] if len(names) == 1 else f"{link.wave.project.organisation.name} questionnaires",
+        "organisation": link.wave.project.organisation,
+    }
 
 
 def _respondent_key(request: HttpRequest, link: SurveyLink, create: bool = False) -> str:
@@ -78,8 +97,20 @@ def _load(request: HttpRequest, token: str) -> tuple[SurveyLink | None, HttpResp
             )
     problem = survey.link_state(link)
     if problem:
-        return link, _unusable(request, problem, 410)
+        return link, _refused(request, link, problem)
     return link, None
+
+
+def _refused(request: HttpRequest, link: SurveyLink, problem: str) -> HttpResponse:
+    if problem == survey.ALREADY_ANSWERED:
+        return _answered(request, link)
+    return _unusable(request, problem, 410, link=link)
+
+
+def _answered(request: HttpRequest, link: SurveyLink) -> HttpResponse:
+    """Answers already sent (by this link, or by the team from a file or their own system): nothing to show."""
+    reason = f"{link.wave.project.organisation.name} already has your answers. Thank you: there is nothing more to do."
+    return _unusable(request, reason, 410, "You have already answered", link=link)
 
 
 def _pages(link: SurveyLink) -> list[survey.Page]:
@@ -116,13 +147,13 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
             "wave": link.wave,
             "project": link.wave.project,
-            "organisation": link.wave.project.organisation,
             "pages": pages,
             "started": bool(saved),
             "resume": resume,
             "instruments": [
                 p.instrument for p in pages if p.number == 1 or p.instrument != pages[p.number - 2].instrument
             ],
+            **_header(link),
         },
     )
 
@@ -153,16 +184,12 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
             try:
                 survey.page_save(link=link, page=current, answers=answers, respondent_key=key)
             except CollectionError as problem:
-                return _unusable(request, str(problem), 410)
+                return _refused(request, link, str(problem))
             if later:
                 return render(
                     request,
                     "collection/respond_saved.html",
-                    {
-                        "wave": link.wave,
-                        "organisation": link.wave.project.organisation,
-                        "open": link.kind == LinkKind.OPEN,
-                    },
+                    {"wave": link.wave, "open": link.kind == LinkKind.OPEN, **_header(link)},
                 )
             if changing or number == len(pages):
                 return redirect("collection:respond-check", token=token)
@@ -177,7 +204,7 @@ def page(request: HttpRequest, token: str, number: int) -> HttpResponse:
             "total": len(pages),
             "token": token,
             "changing": changing,
-            "organisation": link.wave.project.organisation,
+            **_header(link),
         },
     )
 
@@ -198,7 +225,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
         try:
             survey.submit(link=link, respondent_key=key)
         except CollectionError as problem:
-            return _unusable(request, str(problem), 410)
+            return _refused(request, link, str(problem))
         return redirect("collection:respond-done", token=token)
     sections = []
     for current in pages:
@@ -212,7 +239,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "collection/respond_check.html",
-        {"sections": sections, "token": token, "organisation": link.wave.project.organisation, "total": len(pages)},
+        {"sections": sections, "token": token, "total": len(pages), **_header(link)},
     )
 
 
@@ -229,4 +256,4 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     )
     if not finished:
         return redirect("collection:respond", token=token)
-    return render(request, "collection/respond_done.html", {"organisation": link.wave.project.organisation})
+    return render(request, "collection/respond_done.html", _header(link))

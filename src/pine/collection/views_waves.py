@@ -166,9 +166,7 @@ def wave_links_csv(request: AuthenticatedRequest, pk: int, wave: int) -> HttpRes
     row = _wave(project, wave)
     survey.links_ensure(wave=row)
     rows: list[list[Any]] = [["participant", "group", "team_or_site", "link", "answered"]]
-    for link in (
-        row.links.filter(participant__isnull=False).select_related("participant").order_by("participant__pseudonym")
-    ):
+    for link in survey.personal_links(wave=row):
         person = link.participant
         assert person is not None
         rows.append(
@@ -177,7 +175,7 @@ def wave_links_csv(request: AuthenticatedRequest, pk: int, wave: int) -> HttpRes
                 person.get_group_display(),
                 person.cluster,
                 survey.link_url(link),
-                "yes" if link.submitted_at else "no",
+                "yes" if getattr(link, "answered", False) else "no",  # annotated by personal_links
             ]
         )
     audit.record(action=AuditAction.EXPORTED, obj=row, changes={"export": ["", "survey links CSV"]})

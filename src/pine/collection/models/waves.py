@@ -176,6 +176,8 @@ class Response(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Sent (through the API) after its wave had closed: kept, and marked so analysts can see it came late.
+    late = models.BooleanField("arrived after the wave closed", default=False)
 
     class Meta:
         ordering = ["wave", "participant__pseudonym", "pk"]
