@@ -175,7 +175,9 @@ def test_queue_refuses_personal_data_as_task_arguments(db: Any) -> None:
     from pine.core import notify
 
     with pytest.raises(TypeError):
-        notify.queue(send_invitation, invitation_id="someone@example.org")  # type: ignore[arg-type]
+        notify.queue(send_invitation, invitation_id="someone@example.org")
+    with pytest.raises(TypeError):
+        notify.queue(send_invitation, invitation_id=["Jo Carter"])  # type: ignore[arg-type]
 
 
 def test_prune_tasks_deletes_finished_rows_older_than_the_retention(settings: Any, db: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pine.accounts import services as accounts
 from pine.core.models import AuditAction, AuditEvent
@@ -17,6 +18,7 @@ from pine.intake import services
 from pine.intake.models import InformationRequest, Proposal, ProposalDraft, ProposalStatus, SentEmail
 from pine.intake.retention import proposals_prune
 from pine.programme.seed import ensure_priorities
+from tests.conftest import sign_in
 from tests.factories import OrganisationFactory, UserFactory
 from tests.intake.factories import ANSWERS, book, make_proposal
 
@@ -105,3 +107,15 @@ def test_declined_and_withdrawn_proposals_are_deleted_after_the_retention_period
     assert event.changes["declined or withdrawn proposals deleted"] == [0, 2]
     assert "example.org" not in str(event.changes)
     assert proposals_prune() == 0  # safe to repeat
+
+
+def test_a_withdrawn_proposal_shows_its_reason_and_when_it_will_be_deleted(manager: Any, client: Any) -> None:
+    """The reason (no longer in the audit log) and the deletion date are on the proposal's page."""
+    proposal = make_proposal()
+    services.proposal_withdraw(actor=manager, proposal=proposal, reason="They found other funding")
+    proposal.refresh_from_db()
+    assert proposal.deleted_on == timezone.localdate(proposal.decided_at + dt.timedelta(days=365))
+    TOTPDevice.objects.create(user=manager, name="app", confirmed=True)
+    page = sign_in(client, manager).get(proposal.get_absolute_url()).content.decode()
+    assert "Reason for withdrawing: They found other funding" in page
+    assert f"will be deleted on {proposal.deleted_on:%-d %B %Y}" in page

@@ -53,9 +53,8 @@ def deliver(*, to: str, subject: str, body: str, attachments: list[list[str]] | 
 def queue(email_task: Task[Any, Any], **keys: int | bool | str | None) -> None:
     """Enqueue an email task with ids and flags only, so the task table never holds personal data."""
     for name, value in keys.items():
-        if isinstance(value, str) and not _KEYWORD.match(value):
-            raise TypeError(f"Email task argument {name!r} must be an id, a flag or a short keyword.")
-        if not isinstance(value, int | bool | str | type(None)):
+        allowed = value is None or isinstance(value, int) or (isinstance(value, str) and _KEYWORD.match(value))
+        if not allowed:
             raise TypeError(f"Email task argument {name!r} must be an id, a flag or a short keyword.")
     email_task.enqueue(**keys)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pine.core import notify
-from pine.core.calendar import attachment
+from pine.core.calendar import Meeting, attachment, meeting_calendar
 from pine.intake.models import Consultation, InformationRequest, ProposalDraft, SentEmail
 
 # What the kept copy of an email says in place of a single-use link.
@@ -54,11 +54,29 @@ def send_information_request(*, sent_email_id: int, request_id: int) -> None:
     notify.deliver(to=sent.to, subject=sent.subject, body=body)
 
 
+def consultation_calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
+    """The calendar invitation for a consultation, with the proposer and the advisers as attendees."""
+    proposal = consultation.proposal
+    people = [(proposal.contact_name, proposal.contact_email)]
+    people += [(a.full_name, a.email) for a in consultation.advisers.all()]
+    return meeting_calendar(
+        Meeting(
+            uid=consultation.calendar_uid,
+            sequence=consultation.calendar_sequence,
+            starts_at=consultation.starts_at,
+            ends_at=consultation.ends_at,
+            summary=f"PINE initial consultation: {proposal.intervention_name} ({proposal.organisation_name})",
+            description=f"Initial consultation about proposal {proposal.reference} with the PINE programme team.",
+            location=consultation.location,
+            attendees=people,
+        ),
+        cancelled=cancelled,
+    )
+
+
 @task()
 def send_consultation_email(*, sent_email_id: int, consultation_id: int, cancelled: bool = False) -> None:
     """Send a consultation's email with its calendar invitation, made now from the consultation as it stands."""
-    from pine.intake.services import consultation_calendar
-
     sent = SentEmail.objects.filter(pk=sent_email_id).first()
     consultation = Consultation.objects.select_related("proposal").filter(pk=consultation_id).first()
     if sent is None or consultation is None:

@@ -109,6 +109,14 @@ class Proposal(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def deleted_on(self) -> dt.date | None:
+        """When `pine prune-proposals` deletes a declined or withdrawn proposal (None for any other)."""
+        if self.status not in {ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN}:
+            return None
+        decided = self.decided_at or self.submitted_at
+        return timezone.localdate(decided + dt.timedelta(days=settings.PINE_PROPOSAL_RETENTION_DAYS))
+
 
 class ProposalDraft(models.Model):
     """Answers saved part-way through the form, reopened from a link emailed to the contact.

@@ -20,7 +20,6 @@ from django.utils import timezone
 from pine.accounts import services as accounts
 from pine.accounts.models import Organisation, User
 from pine.core import audit, notify, ratelimit
-from pine.core.calendar import Meeting, meeting_calendar
 from pine.core.models import AuditAction
 from pine.core.notify import render_email
 from pine.intake import emails
@@ -355,25 +354,6 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, reason: str) -> Propos
 
 
 # The initial consultation
-
-
-def consultation_calendar(consultation: Consultation, *, cancelled: bool = False) -> str:
-    proposal = consultation.proposal
-    people = [(proposal.contact_name, proposal.contact_email)]
-    people += [(a.full_name, a.email) for a in consultation.advisers.all()]
-    return meeting_calendar(
-        Meeting(
-            uid=consultation.calendar_uid,
-            sequence=consultation.calendar_sequence,
-            starts_at=consultation.starts_at,
-            ends_at=consultation.ends_at,
-            summary=f"PINE initial consultation: {proposal.intervention_name} ({proposal.organisation_name})",
-            description=f"Initial consultation about proposal {proposal.reference} with the PINE programme team.",
-            location=consultation.location,
-            attendees=people,
-        ),
-        cancelled=cancelled,
-    )
 
 
 def _send_invitations(consultation: Consultation, *, subject: str, cancelled: bool = False) -> None:
