@@ -17,11 +17,12 @@ from pine.journey.models import (
     Checkpoint,
     CheckpointStatus,
     Decision,
+    DecisionOutcome,
     Project,
     ProjectStage,
     StageStatus,
 )
-from pine.journey.registry import StageState, TaskStatus, task_status, tasks_for
+from pine.journey.registry import StageState, TaskStatus, failing_checks, task_status, tasks_for
 from pine.journey.stages import STAGES
 
 
@@ -169,3 +170,30 @@ def stage_history(*, stage: ProjectStage) -> QuerySet[Checkpoint]:
     return stage.checkpoints.select_related("decision__decided_by", "requested_by").prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("owner"))
     )
+
+
+def checkpoint_suggested_times(*, checkpoint: Checkpoint) -> list[dt.datetime]:
+    """The times the site suggested when it asked for the meeting, earliest first."""
+    return sorted(dt.datetime.fromisoformat(t) for t in checkpoint.proposed_times)
+
+
+def stage_failing_checks(*, stage: ProjectStage) -> list[str]:
+    """What the stage's registered checks find failing in its work now (empty when it passes)."""
+    return failing_checks(stage.number, project=stage.project)
+
+
+def stage_revision(*, stage: ProjectStage) -> dict[str, Any]:
+    """After a *revise* decision, what the site must change: the decision's reasons and the open actions from
+    that checkpoint. Empty once the stage has moved on (a new checkpoint asked for, or the stage completed)."""
+    latest = (
+        stage.checkpoints.exclude(status=CheckpointStatus.CANCELLED)
+        .select_related("decision__decided_by")
+        .order_by("-requested_at")
+        .first()
+    )
+    decision = getattr(latest, "decision", None) if latest is not None else None
+    if stage.status != StageStatus.OPEN or decision is None or decision.outcome != DecisionOutcome.REVISE:
+        return {"revision": None, "revision_actions": []}
+    assert latest is not None
+    actions = latest.actions.filter(status=ActionStatus.OPEN).select_related("owner").order_by("due_date")
+    return {"revision": decision, "revision_checkpoint": latest, "revision_actions": list(actions)}
