@@ -184,16 +184,18 @@ def stage_failing_checks(*, stage: ProjectStage) -> list[str]:
 
 def stage_revision(*, stage: ProjectStage) -> dict[str, Any]:
     """After a *revise* decision, what the site must change: the decision's reasons and the open actions from
-    that checkpoint. Empty once the stage has moved on (a new checkpoint asked for, or the stage completed)."""
+    that checkpoint, until the next decision (or the stage is completed)."""
     latest = (
-        stage.checkpoints.exclude(status=CheckpointStatus.CANCELLED)
-        .select_related("decision__decided_by")
-        .order_by("-requested_at")
+        Decision.objects.filter(checkpoint__stage=stage)
+        .select_related("decided_by", "checkpoint")
+        .order_by("-decided_at", "-pk")
         .first()
     )
-    decision = getattr(latest, "decision", None) if latest is not None else None
-    if stage.status != StageStatus.OPEN or decision is None or decision.outcome != DecisionOutcome.REVISE:
+    if (
+        latest is None
+        or latest.outcome != DecisionOutcome.REVISE
+        or stage.status not in {StageStatus.OPEN, StageStatus.READY}
+    ):
         return {"revision": None, "revision_actions": []}
-    assert latest is not None
-    actions = latest.actions.filter(status=ActionStatus.OPEN).select_related("owner").order_by("due_date")
-    return {"revision": decision, "revision_checkpoint": latest, "revision_actions": list(actions)}
+    actions = latest.checkpoint.actions.filter(status=ActionStatus.OPEN).select_related("owner").order_by("due_date")
+    return {"revision": latest, "revision_checkpoint": latest.checkpoint, "revision_actions": list(actions)}
