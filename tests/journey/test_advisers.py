@@ -85,6 +85,9 @@ def test_a_requested_checkpoint_gets_the_new_adviser_who_is_asked_to_book_it(wor
         "Advisers changed: Thematic practice weeks",
     ]
     assert not [m for m in mail.outbox if m.attachments]  # nothing booked yet, so no calendar files
+    asked = next(m for m in mail.outbox if m.to == [new.email] and m.subject.startswith("Checkpoint requested"))
+    suggested = timezone.localtime(requested.starts_at or dt.datetime.fromisoformat(requested.proposed_times[0]))
+    assert f"- {suggested:%A} {suggested.day} {suggested:%B %Y}, {suggested:%H:%M}" in asked.body
 
 
 def test_a_meeting_already_held_is_left_as_it_was(world: World) -> None:

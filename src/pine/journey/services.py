@@ -214,7 +214,12 @@ def project_advisers_change(
                     to=person.email,
                     subject=f"Checkpoint requested: {locked.title}",
                     template="email/checkpoint_requested.txt",
-                    context={"checkpoint": checkpoint, "recipient": person, "requester": checkpoint.requested_by},
+                    context={
+                        "checkpoint": checkpoint,
+                        "recipient": person,
+                        "requester": checkpoint.requested_by,
+                        "suggested_times": _suggested_times(checkpoint),
+                    },
                 )
     concerned = {*_team_emails(locked), *(p for p in old | new if p.is_active)}
     for person in sorted(concerned, key=lambda u: u.email):
@@ -327,6 +332,10 @@ def _team_emails(project: Project) -> list[User]:
     return sorted(people, key=lambda u: u.email)
 
 
+def _suggested_times(checkpoint: Checkpoint) -> list[dt.datetime]:
+    return [timezone.localtime(dt.datetime.fromisoformat(t)) for t in checkpoint.proposed_times]
+
+
 def _advisers(project: Project) -> list[User]:
     return [u for u in (project.practice_adviser, project.research_adviser) if u is not None and u.is_active]
 
@@ -368,7 +377,12 @@ def checkpoint_request(
             to=adviser.email,
             subject=f"Checkpoint requested: {project.title}",
             template="email/checkpoint_requested.txt",
-            context={"checkpoint": checkpoint, "recipient": adviser, "requester": actor},
+            context={
+                "checkpoint": checkpoint,
+                "recipient": adviser,
+                "requester": actor,
+                "suggested_times": _suggested_times(checkpoint),
+            },
         )
     _touch(project)
     return checkpoint
