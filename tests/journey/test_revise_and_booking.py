@@ -59,6 +59,8 @@ def test_after_revise_the_stage_page_shows_the_reasons_and_the_open_actions(worl
         duration_minutes=60,
         location="Online",
     )
+    held = Checkpoint.objects.get(pk=world.checkpoint.pk)
+    assert f"Since the last checkpoint ({held.label}, Revise" in Checkpoint.objects.get(pk=again.pk).agenda
     meeting_started(again)
     services.decision_record(
         actor=adviser, checkpoint=again, outcome="proceed", reasons="", override_reason="Agreed on paper."

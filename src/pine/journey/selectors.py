@@ -70,11 +70,15 @@ def checkpoint_agenda(*, checkpoint: Checkpoint) -> str:
     produced = [line for task in tasks_for(stage.number) for line in task.agenda(state)]
     lines += [f"{index}. {line}" for index, line in enumerate(produced, start=2)]
     number = 2 + len(produced)
-    previous = Decision.objects.filter(project=checkpoint.project, stage_number=stage.number).order_by("-decided_at")
+    previous = (
+        Decision.objects.filter(project=checkpoint.project, stage_number=stage.number)
+        .select_related("checkpoint")
+        .order_by("-decided_at")
+    )
     last = previous.first()
     if last is not None:
         lines.append(
-            f"{number}. Since the last checkpoint ({last.decided_at:%d %B %Y}, {last.get_outcome_display()}):"
+            f"{number}. Since the last checkpoint ({last.checkpoint.label}, {last.get_outcome_display()}):"
             f" {last.reasons or 'no changes were asked for'}."
         )
         number += 1
