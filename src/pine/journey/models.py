@@ -163,6 +163,11 @@ class Checkpoint(models.Model):
         return f"Checkpoint requested on {_long_date(self.requested_at)}"
 
     @property
+    def suggested_times(self) -> list[dt.datetime]:
+        """The times the site suggested when it asked for the meeting, earliest first, in local time."""
+        return sorted(timezone.localtime(dt.datetime.fromisoformat(t)) for t in self.proposed_times)
+
+    @property
     def has_started(self) -> bool:
         return self.starts_at is not None and self.starts_at <= timezone.now()
 

@@ -178,7 +178,7 @@ def stage_history(*, stage: ProjectStage) -> QuerySet[Checkpoint]:
 
 def checkpoint_suggested_times(*, checkpoint: Checkpoint) -> list[dt.datetime]:
     """The times the site suggested when it asked for the meeting, earliest first."""
-    return sorted(dt.datetime.fromisoformat(t) for t in checkpoint.proposed_times)
+    return checkpoint.suggested_times
 
 
 def stage_failing_checks(*, stage: ProjectStage) -> list[str]:

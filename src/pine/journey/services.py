@@ -218,7 +218,6 @@ def project_advisers_change(
                         "checkpoint": checkpoint,
                         "recipient": person,
                         "requester": checkpoint.requested_by,
-                        "suggested_times": _suggested_times(checkpoint),
                     },
                 )
     concerned = {*_team_emails(locked), *(p for p in old | new if p.is_active)}
@@ -332,10 +331,6 @@ def _team_emails(project: Project) -> list[User]:
     return sorted(people, key=lambda u: u.email)
 
 
-def _suggested_times(checkpoint: Checkpoint) -> list[dt.datetime]:
-    return [timezone.localtime(dt.datetime.fromisoformat(t)) for t in checkpoint.proposed_times]
-
-
 def _advisers(project: Project) -> list[User]:
     return [u for u in (project.practice_adviser, project.research_adviser) if u is not None and u.is_active]
 
@@ -381,7 +376,6 @@ def checkpoint_request(
                 "checkpoint": checkpoint,
                 "recipient": adviser,
                 "requester": actor,
-                "suggested_times": _suggested_times(checkpoint),
             },
         )
     _touch(project)
