@@ -49,3 +49,11 @@ def make_project(
         due_date=timezone.localdate() + dt.timedelta(days=3),
     )
     return project, checkpoint, member, action
+
+
+def meeting_started(checkpoint: Checkpoint, *, minutes_ago: int = 60) -> Checkpoint:
+    """Move a booked meeting's start into the past, as if it had been held: a decision may only follow it."""
+    started = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(starts_at=started)
+    checkpoint.starts_at = started
+    return checkpoint

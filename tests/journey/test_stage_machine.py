@@ -22,6 +22,10 @@ from pine.journey.models import (
 from pine.journey.registry import TaskStatus, task_status, tasks_for
 from pine.journey.selectors import stage_states, workspace
 from tests.conftest import World
+from tests.journey.factories import meeting_started
+
+# The world's project has no theory of change or plan in PINE, so its stage 2 and 3 checks fail.
+OVERRIDE = "Agreed on paper at the meeting."
 
 
 def stage(project: Project, number: int) -> ProjectStage:
@@ -47,7 +51,10 @@ def test_after_the_initial_consultation_stage_two_is_open(world: World) -> None:
 
 def test_proceed_completes_the_stage_and_opens_the_next(world: World) -> None:
     adviser = world.users["research_adviser"]
-    decision = services.decision_record(actor=adviser, checkpoint=world.checkpoint, outcome="proceed", reasons="")
+    meeting_started(world.checkpoint)
+    decision = services.decision_record(
+        actor=adviser, checkpoint=world.checkpoint, outcome="proceed", reasons="", override_reason=OVERRIDE
+    )
     assert decision.stage_number == 2
     assert stage(world.project, 2).status == StageStatus.COMPLETED
     assert stage(world.project, 3).status == StageStatus.OPEN
@@ -57,6 +64,7 @@ def test_proceed_completes_the_stage_and_opens_the_next(world: World) -> None:
 
 def test_revise_keeps_the_stage_open_and_needs_reasons(world: World) -> None:
     adviser = world.users["practice_adviser"]
+    meeting_started(world.checkpoint)
     with pytest.raises(services.JourneyError, match="Say what must change"):
         services.decision_record(actor=adviser, checkpoint=world.checkpoint, outcome="revise", reasons=" ")
     services.decision_record(
@@ -71,7 +79,8 @@ def test_revise_keeps_the_stage_open_and_needs_reasons(world: World) -> None:
     services.checkpoint_schedule(
         actor=adviser, checkpoint=again, starts_at=soon(), duration_minutes=60, location="Online"
     )
-    services.decision_record(actor=adviser, checkpoint=again, outcome="proceed", reasons="")
+    meeting_started(again)
+    services.decision_record(actor=adviser, checkpoint=again, outcome="proceed", reasons="", override_reason=OVERRIDE)
     assert list(
         Decision.objects.filter(project=world.project).order_by("decided_at").values_list("outcome", flat=True)
     ) == ["revise", "proceed"]
@@ -108,7 +117,10 @@ def test_data_collection_and_publication_gates(world: World) -> None:
     with pytest.raises(gates.GateClosed, match="data protection and ethics checkpoint"):
         gates.require(world.project, gates.Gate.COLLECT_DATA)
     adviser = world.users["research_adviser"]
-    services.decision_record(actor=adviser, checkpoint=world.checkpoint, outcome="proceed", reasons="")
+    meeting_started(world.checkpoint)
+    services.decision_record(
+        actor=adviser, checkpoint=world.checkpoint, outcome="proceed", reasons="", override_reason=OVERRIDE
+    )
     for number in (3, 4):
         checkpoint = services.checkpoint_request(
             actor=world.users["site_lead"], stage=stage(world.project, number), proposed_times=[soon()]
@@ -117,14 +129,22 @@ def test_data_collection_and_publication_gates(world: World) -> None:
             actor=adviser, checkpoint=checkpoint, starts_at=soon(), duration_minutes=60, location="Online"
         )
         assert not gates.is_open(world.project, gates.Gate.COLLECT_DATA)
-        services.decision_record(actor=adviser, checkpoint=checkpoint, outcome="proceed", reasons="")
+        meeting_started(checkpoint)
+        services.decision_record(
+            actor=adviser, checkpoint=checkpoint, outcome="proceed", reasons="", override_reason=OVERRIDE
+        )
     assert gates.is_open(world.project, gates.Gate.COLLECT_DATA)
     assert not gates.is_open(world.project, gates.Gate.PUBLISH)
 
 
 def test_a_decision_is_recorded_once_and_the_second_adviser_is_told(world: World) -> None:
+    meeting_started(world.checkpoint)
     services.decision_record(
-        actor=world.users["practice_adviser"], checkpoint=world.checkpoint, outcome="proceed", reasons=""
+        actor=world.users["practice_adviser"],
+        checkpoint=world.checkpoint,
+        outcome="proceed",
+        reasons="",
+        override_reason=OVERRIDE,
     )
     with pytest.raises(services.AlreadyDecided, match="Practice|already recorded a decision"):
         services.decision_record(
@@ -138,12 +158,17 @@ def test_two_advisers_deciding_at_the_same_moment_record_one_decision(world: Wor
     """Two tabs, two advisers, one instant: the row lock (PostgreSQL) or the unique constraint (SQLite) keeps one."""
     results: list[Any] = []
     barrier = threading.Barrier(2)
+    meeting_started(world.checkpoint)
 
     def decide(role: str, outcome: str) -> None:
         try:
             barrier.wait()
             services.decision_record(
-                actor=world.users[role], checkpoint=world.checkpoint, outcome=outcome, reasons="Because"
+                actor=world.users[role],
+                checkpoint=world.checkpoint,
+                outcome=outcome,
+                reasons="Because",
+                override_reason=OVERRIDE,
             )
             results.append("recorded")
         except services.JourneyError as problem:
@@ -191,7 +216,8 @@ def test_notes_edited_by_two_people_never_silently_overwrite(world: World) -> No
 
 def test_task_statuses_follow_the_stage_and_its_work(world: World) -> None:
     rows = {row.stage.number: row for row in workspace(project=world.project)}
-    assert {t.status for t in rows[1].tasks} == {TaskStatus.COMPLETED}
+    # Stage 1 was completed by the initial consultation, but nobody read its guidance in PINE.
+    assert {t.status for t in rows[1].tasks} == {TaskStatus.INCOMPLETE}
     stage_two = {t.title: t.status for t in rows[2].tasks}
     assert stage_two == {
         "Read the guidance for this stage": TaskStatus.NOT_STARTED,

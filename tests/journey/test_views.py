@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pine.journey.models import Checkpoint, CheckpointStatus, Decision, Project, ProjectStage, StageStatus
 from tests.conftest import World
+from tests.journey.factories import meeting_started
 
 
 def url(name: str, world: World, **kwargs: Any) -> str:
@@ -66,10 +67,15 @@ def test_site_people_cannot_decide_and_the_manager_cannot_either(world: World, c
 
 
 def test_an_adviser_records_a_decision_and_a_second_attempt_is_told(world: World, client_as: Any) -> None:
+    """Revise needs reasons; the first decision stands and a second adviser is told who made it."""
+    meeting_started(world.checkpoint)
     decide = url("checkpoint-decide", world, checkpoint=world.checkpoint.pk)
     missing = client_as("practice_adviser").post(decide, {"outcome": "revise", "reasons": ""})
     assert "Say what must change before the next checkpoint" in missing.content.decode()
-    first = client_as("practice_adviser").post(decide, {"outcome": "proceed", "reasons": "Clear model."})
+    first = client_as("practice_adviser").post(
+        decide,
+        {"outcome": "proceed", "reasons": "Clear model.", "override": "on", "override_reason": "Agreed on paper."},
+    )
     assert first.status_code == 302
     second = client_as("research_adviser").post(decide, {"outcome": "revise", "reasons": "Not yet"}, follow=True)
     assert "has already recorded a decision for this checkpoint: proceed to the next stage" in second.content.decode()
@@ -82,11 +88,21 @@ def test_scheduling_refuses_the_past_and_impossible_dates(world: World, client_a
     schedule = url("checkpoint-schedule", world, checkpoint=world.checkpoint.pk)
     past = timezone.localdate() - dt.timedelta(days=1)
     response = client.post(
-        schedule, {**date_fields("date", past), "time": "10:00", "duration": "60", "location": "Online"}
+        schedule,
+        {"suggested": "other", **date_fields("date", past), "time": "10:00", "duration": "60", "location": "Online"},
     )
     assert "The meeting must be in the future" in response.content.decode()
     response = client.post(
-        schedule, {"date_0": "30", "date_1": "13", "date_2": "2027", "time": "10:00", "duration": "7", "location": ""}
+        schedule,
+        {
+            "suggested": "other",
+            "date_0": "30",
+            "date_1": "13",
+            "date_2": "2027",
+            "time": "10:00",
+            "duration": "7",
+            "location": "",
+        },
     )
     content = response.content.decode()
     assert "Date of the meeting must be a real date" in content
@@ -147,7 +163,7 @@ def test_the_team_takes_only_people_from_the_organisation(world: World, client_a
 def test_the_timeline_shows_what_happened_on_the_project(world: World, client_as: Any) -> None:
     page = client_as("dpo").get(url("timeline", world)).content.decode()
     assert "Send the draft theory of change" in page
-    assert "Checkpoint for stage 2" in page
+    assert "Checkpoint requested on" in page and "(stage 2 of Thematic practice weeks)" in page
 
 
 def test_another_organisation_and_an_unassigned_adviser_get_not_found(world: World, client_as: Any) -> None:
@@ -186,13 +202,17 @@ def test_the_plan_checkpoint_is_decided_by_the_research_adviser_only(world: Worl
     from pine.journey import services
 
     practice, research = world.users["practice_adviser"], world.users["research_adviser"]
-    services.decision_record(actor=practice, checkpoint=world.checkpoint, outcome="proceed", reasons="")
+    meeting_started(world.checkpoint)
+    services.decision_record(
+        actor=practice, checkpoint=world.checkpoint, outcome="proceed", reasons="", override_reason="On paper."
+    )
     stage = ProjectStage.objects.get(project=world.project, number=3)
     soon = timezone.now() + dt.timedelta(days=3)
     checkpoint = services.checkpoint_request(actor=world.users["site_lead"], stage=stage, proposed_times=[soon])
     services.checkpoint_schedule(
         actor=practice, checkpoint=checkpoint, starts_at=soon, duration_minutes=60, location="Video call"
     )
+    meeting_started(checkpoint)
     decide = reverse("journey:checkpoint-decide", kwargs={"pk": world.project.pk, "checkpoint": checkpoint.pk})
     detail = reverse("journey:checkpoint", kwargs={"pk": world.project.pk, "checkpoint": checkpoint.pk})
 
@@ -204,7 +224,8 @@ def test_the_plan_checkpoint_is_decided_by_the_research_adviser_only(world: Worl
 
     as_research = client_as("research_adviser")
     assert "Record the decision" in as_research.get(detail).content.decode()
-    assert as_research.post(decide, {"outcome": "proceed", "reasons": ""}).status_code == 302
+    proceed = {"outcome": "proceed", "reasons": "", "override": "on", "override_reason": "The plan is on paper."}
+    assert as_research.post(decide, proceed).status_code == 302
     assert Decision.objects.get(checkpoint=checkpoint).decided_by == research
     assert ProjectStage.objects.get(project=world.project, number=4).status == StageStatus.OPEN
     # Stage 2 stays either adviser's: the practice adviser decided it above.

@@ -13,6 +13,7 @@ from pine.journey.models import ProjectStage
 from pine.modelling import services, versions
 from pine.modelling.models import Element, Link, PlanVersion, TheoryOfChange
 from pine.modelling.selectors import plan_detail, toc_detail
+from tests.journey.factories import meeting_started
 from tests.modelling.conftest import Setup
 from tests.modelling.factories import build_plan, build_toc
 
@@ -111,7 +112,14 @@ def _proceed(setup: Setup, number: int) -> None:
         journey.checkpoint_schedule(
             actor=setup.researcher, checkpoint=checkpoint, starts_at=when, duration_minutes=60, location="Video"
         )
-    journey.decision_record(actor=setup.researcher, checkpoint=checkpoint, outcome="proceed", reasons="Good.")
+    meeting_started(checkpoint)
+    journey.decision_record(
+        actor=setup.researcher,
+        checkpoint=checkpoint,
+        outcome="proceed",
+        reasons="Good.",
+        override_reason="Any gaps the checks find were agreed at the meeting.",
+    )
 
 
 def test_the_stage_2_proceed_decision_records_the_approved_version(setup: Setup) -> None:

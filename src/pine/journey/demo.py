@@ -52,9 +52,16 @@ def _decide(
         actor=adviser, checkpoint=checkpoint, starts_at=when, duration_minutes=60, location="Video call (Teams)"
     )
     services.checkpoint_save_notes(actor=adviser, checkpoint=checkpoint, notes=notes, version=0)
-    services.decision_record(actor=adviser, checkpoint=checkpoint, outcome=outcome, reasons=reasons)
+    # The meeting happened `days_ago`: date it so before recording its decision, which must follow it.
     past = (timezone.localtime() - dt.timedelta(days=days_ago)).replace(hour=10, minute=0, second=0, microsecond=0)
     Checkpoint.objects.filter(pk=checkpoint.pk).update(starts_at=past, requested_at=past - dt.timedelta(days=10))
+    checkpoint.refresh_from_db(fields=["starts_at", "requested_at"])
+    # The demo's early work was agreed on paper before the team entered it in PINE: the checks of what is in
+    # PINE fail, and the adviser records why the stage proceeds anyway.
+    override = "" if outcome != "proceed" else "Agreed at the meeting from the team's paper copy; they are entering it."
+    services.decision_record(
+        actor=adviser, checkpoint=checkpoint, outcome=outcome, reasons=reasons, override_reason=override
+    )
     Decision.objects.filter(checkpoint=checkpoint).update(decided_at=past + dt.timedelta(hours=1))
     ProjectStage.objects.filter(project=project, number=number, completed_at__isnull=False).update(
         completed_at=past + dt.timedelta(hours=1)

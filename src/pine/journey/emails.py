@@ -4,18 +4,23 @@ A task whose rows have gone, or whose recipient has left, sends nothing."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
 from pine.accounts.models import User
 from pine.core import notify
 from pine.core.calendar import attachment
 from pine.journey.calendar import checkpoint_calendar
-from pine.journey.models import Action, ActionStatus, Checkpoint, Decision
+from pine.journey.models import Action, ActionStatus, Checkpoint, CheckpointStatus, Decision, Project
 
 CALENDAR_SUBJECTS = {
-    "booked": "Booked: checkpoint meeting for {title}",
-    "moved": "Moved: checkpoint meeting for {title}",
-    "cancelled": "Cancelled: checkpoint meeting for {title}",
+    "booked": "Booked: {label} for {title}",
+    "moved": "Moved: {label} for {title}",
+    "cancelled": "Cancelled: {label} for {title}",
+    # For one person when the project's advisers change: the invitation for a new adviser, a cancellation for
+    # a removed one (for them alone: the meeting goes ahead).
+    "joined": "Invitation: {label} for {title}",
+    "uninvited": "No longer invited: {label} for {title}",
 }
 
 
@@ -50,16 +55,51 @@ def send_checkpoint_calendar(*, checkpoint_id: int, recipient_id: int, change: s
     if checkpoint is None or recipient is None or checkpoint.starts_at is None or change not in CALENDAR_SUBJECTS:
         notify.skipped("checkpoint calendar", checkpoint_id=checkpoint_id, recipient_id=recipient_id)
         return
-    cancelled = change == "cancelled"
-    invitation = checkpoint_calendar(checkpoint, cancelled=cancelled)
+    cancelled = change in {"cancelled", "uninvited"}
+    uninvited = change == "uninvited"
+    invitation = checkpoint_calendar(checkpoint, cancelled=cancelled, attendees=[recipient] if uninvited else None)
     notify.deliver(
         to=recipient.email,
-        subject=CALENDAR_SUBJECTS[change].format(title=checkpoint.project.title),
+        subject=CALENDAR_SUBJECTS[change].format(label=checkpoint.label, title=checkpoint.project.title),
         body=notify.render_email(
             "email/checkpoint_calendar.txt",
-            {"checkpoint": checkpoint, "recipient": recipient, "cancelled": cancelled},
+            {
+                "checkpoint": checkpoint,
+                "recipient": recipient,
+                "cancelled": cancelled,
+                "uninvited": uninvited,
+                "joined": change == "joined",
+            },
         ),
         attachments=[attachment(invitation, cancelled=cancelled)],
+    )
+
+
+@task()
+def send_advisers_changed(*, project_id: int, recipient_id: int, removed: bool, added: bool) -> None:
+    """Who a project's advisers now are, and the checkpoints still to come (which a removed adviser has left and a
+    new one has joined)."""
+    project = Project.objects.select_related("organisation", "practice_adviser", "research_adviser").filter(
+        pk=project_id
+    )
+    found, recipient = project.first(), _recipient(recipient_id)
+    if found is None or recipient is None:
+        notify.skipped("advisers changed", project_id=project_id, recipient_id=recipient_id)
+        return
+    now = timezone.now()
+    live = found.checkpoints.filter(status__in=[CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED])
+    checkpoints = [
+        c
+        for c in live.select_related("stage").order_by("pk")
+        if c.status == CheckpointStatus.REQUESTED or (c.starts_at is not None and c.starts_at > now)
+    ]
+    notify.deliver(
+        to=recipient.email,
+        subject=f"Advisers changed: {found.title}",
+        body=notify.render_email(
+            "email/advisers_changed.txt",
+            {"project": found, "recipient": recipient, "removed": removed, "added": added, "checkpoints": checkpoints},
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -200,12 +201,34 @@ DURATIONS = [
 ]
 
 
+OTHER_TIME = "other"
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M}"
+
+
 class ScheduleForm(GovukForm):
-    date = GovukDateField(label="Date of the meeting", help_text="For example, 14 6 2027")
+    suggested = forms.ChoiceField(
+        label="When is the meeting?",
+        help_text="The times the site suggested, or another date and time",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select one of the suggested times, or another date and time",
+            "invalid_choice": "Select one of the suggested times, or another date and time",
+        },
+    )
+    date = GovukDateField(
+        label="Date of the meeting",
+        required=False,
+        help_text="If you chose another date and time. For example, 14 6 2027",
+    )
     time = GovukTimeField(
         label="Start time",
-        help_text="For example, 10:00 or 2:30pm",
-        error_messages={"required": "Enter the start time", "invalid": "Enter a time, like 10:00 or 2:30pm"},
+        required=False,
+        help_text="If you chose another date and time. For example, 10:00 or 2:30pm",
+        error_messages={"invalid": "Enter a time, like 10:00 or 2:30pm"},
     )
     duration = forms.TypedChoiceField(
         label="Length",
@@ -228,8 +251,32 @@ class ScheduleForm(GovukForm):
         },
     )
 
+    def __init__(self, *args: Any, suggested_times: Sequence[dt.datetime] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        now = timezone.now()
+        # Only times still to come can be booked; times already past are not offered.
+        self.suggested_times = {t.isoformat(): t for t in suggested_times if t > now}
+        field = _choice(self.fields["suggested"])
+        field.choices = [
+            *((key, _when(moment)) for key, moment in self.suggested_times.items()),
+            (OTHER_TIME, "Another date and time"),
+        ]
+        if not self.suggested_times:
+            field.initial = OTHER_TIME
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        choice = data.get("suggested")
+        if choice and choice != OTHER_TIME:
+            self.starts_at = self.suggested_times[choice]
+            if self.starts_at <= timezone.now():
+                self.add_error("suggested", "That time has passed: choose another")
+            return data
+        if choice == OTHER_TIME:
+            if not data.get("date") and "date" not in self.errors:
+                self.add_error("date", "Enter the date of the meeting")
+            if not data.get("time") and "time" not in self.errors:
+                self.add_error("time", "Enter the start time")
         if data.get("date") and data.get("time"):
             when = _future(data["date"], data["time"])
             if when <= timezone.now():
@@ -284,11 +331,36 @@ class DecisionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": "The reasons must be 5,000 characters or fewer"},
     )
+    override = forms.BooleanField(
+        label="Proceed although the checks above are failing",
+        required=False,
+        help_text="Only if the meeting agreed the work is good enough as it is",
+    )
+    override_reason = forms.CharField(
+        label="Why proceed although the checks are failing?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is kept with the decision and shown on the checkpoint and the project's timeline",
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, failing_checks: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.failing_checks = list(failing_checks)
+        if not self.failing_checks:
+            del self.fields["override"]
+            del self.fields["override_reason"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") == DecisionOutcome.REVISE and not data.get("reasons", "").strip():
             self.add_error("reasons", "Say what must change before the next checkpoint")
+        if data.get("outcome") == DecisionOutcome.PROCEED and self.failing_checks:
+            if not data.get("override"):
+                self.add_error("override", "To proceed while checks are failing, confirm that you are overriding them")
+            elif not data.get("override_reason", "").strip():
+                self.add_error("override_reason", "Say why the stage can proceed although its checks are failing")
         return data
 
 

@@ -12,6 +12,11 @@ from django.utils import timezone
 from pine.journey.stages import stage as stage_definition
 
 
+def _long_date(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
 class PublicSummaryStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Waiting for approval"
@@ -145,10 +150,26 @@ class Checkpoint(models.Model):
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
-        return f"Checkpoint for stage {self.stage.number} of {self.project}"
+        return f"{self.label} (stage {self.stage.number} of {self.project})"
 
     def get_absolute_url(self) -> str:
         return reverse("journey:checkpoint", kwargs={"pk": self.project_id, "checkpoint": self.pk})
+
+    @property
+    def label(self) -> str:
+        """How people tell checkpoints apart: by the meeting's date, or the request's before it is booked."""
+        if self.starts_at is not None:
+            return f"Checkpoint on {_long_date(self.starts_at)}"
+        return f"Checkpoint requested on {_long_date(self.requested_at)}"
+
+    @property
+    def suggested_times(self) -> list[dt.datetime]:
+        """The times the site suggested when it asked for the meeting, earliest first, in local time."""
+        return sorted(timezone.localtime(dt.datetime.fromisoformat(t)) for t in self.proposed_times)
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at is not None and self.starts_at <= timezone.now()
 
     @property
     def calendar_uid(self) -> str:
@@ -172,6 +193,9 @@ class Decision(models.Model):
     stage_number = models.PositiveSmallIntegerField()
     outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
     reasons = models.TextField(blank=True)
+    # Proceeding while the stage's checks fail needs a reason; both are kept as they were at the decision.
+    failing_checks = models.JSONField("checks failing when decided", default=list, blank=True)
+    override_reason = models.TextField("why the decision proceeded although checks failed", blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -179,7 +203,7 @@ class Decision(models.Model):
         ordering = ["-decided_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} at stage {self.stage_number} of {self.project}"
+        return f"{self.get_outcome_display()}: {self.checkpoint.label} (stage {self.stage_number} of {self.project})"
 
 
 class ActionStatus(models.TextChoices):

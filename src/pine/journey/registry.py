@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.urls import reverse
 
-from pine.journey.models import Checkpoint, CheckpointStatus, ProjectStage, StageStatus
+from pine.journey.models import Checkpoint, CheckpointStatus, DecisionOutcome, ProjectStage, StageStatus
 from pine.journey.stages import STAGES
 
 
@@ -23,6 +24,8 @@ class TaskStatus(StrEnum):
     IN_PROGRESS = "In progress"
     READY = "Ready for checkpoint"
     COMPLETED = "Completed"
+    # A completed stage's task whose own work was not done (the stage proceeded without it).
+    INCOMPLETE = "Incomplete"
 
 
 @dataclass
@@ -77,16 +80,37 @@ def proceed_hooks(stage_number: int) -> list[ProceedHook]:
     return [hook for stage, hook in _PROCEED_HOOKS if stage == stage_number]
 
 
+# Stage checks: other parts of PINE say what is still failing in a stage's work (the theory of change's gaps, the
+# evaluation plan's missing sections) without the journey knowing them. A check is called as `check(project=...)`
+# and returns plain-English sentences, one per failing check; an empty list when the work passes. The decision
+# form shows them, and *proceed* past them needs an explicit, recorded reason.
+StageCheck = Callable[..., list[str]]
+_STAGE_CHECKS: list[tuple[int, StageCheck]] = []
+
+
+def on_check(stage: int, check: StageCheck) -> StageCheck:
+    if (stage, check) not in _STAGE_CHECKS:
+        _STAGE_CHECKS.append((stage, check))
+    return check
+
+
+def failing_checks(stage_number: int, *, project: Any) -> list[str]:
+    """Every failing check of a stage's work for this project, in the order the checks were registered."""
+    return [message for stage, check in _STAGE_CHECKS if stage == stage_number for message in check(project=project)]
+
+
 def tasks_for(stage_number: int) -> list[StageTask]:
     return sorted((task for task in _REGISTRY if task.stage == stage_number), key=lambda task: task.order)
 
 
 def task_status(task: StageTask, state: StageState) -> TaskStatus:
+    """A task is Completed only when its own test says its work is done, never because its stage proceeded."""
     if state.stage.status == StageStatus.LOCKED:
         return TaskStatus.CANNOT_START
-    if state.stage.status == StageStatus.COMPLETED:
-        return TaskStatus.COMPLETED
-    return task.status(state)
+    status = task.status(state)
+    if state.stage.status == StageStatus.COMPLETED and status != TaskStatus.COMPLETED:
+        return TaskStatus.INCOMPLETE
+    return status
 
 
 # The tasks every stage has. Later parts of PINE register their own beside these.
@@ -110,6 +134,9 @@ def _checkpoint_status(state: StageState) -> TaskStatus:
         return TaskStatus.NOT_STARTED
     if checkpoint.status in {CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED}:
         return TaskStatus.READY
+    decision = getattr(checkpoint, "decision", None)
+    if decision is not None and decision.outcome == DecisionOutcome.PROCEED:
+        return TaskStatus.COMPLETED
     return TaskStatus.IN_PROGRESS  # decided "revise": back to work
 
 

@@ -17,11 +17,12 @@ from pine.journey.models import (
     Checkpoint,
     CheckpointStatus,
     Decision,
+    DecisionOutcome,
     Project,
     ProjectStage,
     StageStatus,
 )
-from pine.journey.registry import StageState, TaskStatus, task_status, tasks_for
+from pine.journey.registry import StageState, TaskStatus, failing_checks, task_status, tasks_for
 from pine.journey.stages import STAGES
 
 
@@ -69,11 +70,15 @@ def checkpoint_agenda(*, checkpoint: Checkpoint) -> str:
     produced = [line for task in tasks_for(stage.number) for line in task.agenda(state)]
     lines += [f"{index}. {line}" for index, line in enumerate(produced, start=2)]
     number = 2 + len(produced)
-    previous = Decision.objects.filter(project=checkpoint.project, stage_number=stage.number).order_by("-decided_at")
+    previous = (
+        Decision.objects.filter(project=checkpoint.project, stage_number=stage.number)
+        .select_related("checkpoint")
+        .order_by("-decided_at")
+    )
     last = previous.first()
     if last is not None:
         lines.append(
-            f"{number}. Since the last checkpoint ({last.decided_at:%d %B %Y}, {last.get_outcome_display()}):"
+            f"{number}. Since the last checkpoint ({last.checkpoint.label}, {last.get_outcome_display()}):"
             f" {last.reasons or 'no changes were asked for'}."
         )
         number += 1
@@ -169,3 +174,32 @@ def stage_history(*, stage: ProjectStage) -> QuerySet[Checkpoint]:
     return stage.checkpoints.select_related("decision__decided_by", "requested_by").prefetch_related(
         Prefetch("actions", queryset=Action.objects.select_related("owner"))
     )
+
+
+def checkpoint_suggested_times(*, checkpoint: Checkpoint) -> list[dt.datetime]:
+    """The times the site suggested when it asked for the meeting, earliest first."""
+    return checkpoint.suggested_times
+
+
+def stage_failing_checks(*, stage: ProjectStage) -> list[str]:
+    """What the stage's registered checks find failing in its work now (empty when it passes)."""
+    return failing_checks(stage.number, project=stage.project)
+
+
+def stage_revision(*, stage: ProjectStage) -> dict[str, Any]:
+    """After a *revise* decision, what the site must change: the decision's reasons and the open actions from
+    that checkpoint, until the next decision (or the stage is completed)."""
+    latest = (
+        Decision.objects.filter(checkpoint__stage=stage)
+        .select_related("decided_by", "checkpoint")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if (
+        latest is None
+        or latest.outcome != DecisionOutcome.REVISE
+        or stage.status not in {StageStatus.OPEN, StageStatus.READY}
+    ):
+        return {"revision": None, "revision_actions": []}
+    actions = latest.checkpoint.actions.filter(status=ActionStatus.OPEN).select_related("owner").order_by("due_date")
+    return {"revision": latest, "revision_checkpoint": latest.checkpoint, "revision_actions": list(actions)}

@@ -105,6 +105,8 @@ def project_create(
 
 @transaction.atomic
 def project_update(*, actor: User, project: Project, data: dict[str, Any]) -> Project:
+    if {"practice_adviser", "research_adviser"} & set(data):
+        raise JourneyError("Advisers are changed with project_advisers_change, which updates their meetings.")
     locked = Project.objects.select_for_update().get(pk=project.pk)
     before = audit.snapshot(locked)
     before_priorities = sorted(p.name for p in locked.priorities.all())
@@ -125,6 +127,94 @@ def project_update(*, actor: User, project: Project, data: dict[str, Any]) -> Pr
         project.save()
         audit.record(action=AuditAction.CHANGED, obj=project, actor=actor, changes=changes)
     return project
+
+
+def _future_checkpoints(project: Project) -> list[Checkpoint]:
+    """Checkpoints still to come: requested, or booked for a time not yet reached. Locked, oldest first."""
+    now = timezone.now()
+    live = Checkpoint.objects.select_for_update().filter(
+        project=project, status__in=[CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED]
+    )
+    return [
+        c
+        for c in live.select_related("stage").order_by("pk")
+        if c.status == CheckpointStatus.REQUESTED or (c.starts_at is not None and c.starts_at > now)
+    ]
+
+
+@transaction.atomic
+def project_advisers_change(
+    *, actor: User, project: Project, practice_adviser: User | None, research_adviser: User | None
+) -> Project:
+    """Assign the project's advisers, and carry the change through to every checkpoint still to come.
+
+    A new adviser joins each future checkpoint (a calendar invitation for a booked one, the request for one not
+    yet booked); a removed adviser leaves it (a calendar cancellation for them alone: the meeting itself goes
+    ahead). The team and every adviser concerned get an email saying who their advisers now are.
+    """
+    locked = (
+        Project.objects.select_for_update().select_related("practice_adviser", "research_adviser").get(pk=project.pk)
+    )
+    before = {"practice adviser": locked.practice_adviser, "research adviser": locked.research_adviser}
+    after = {"practice adviser": practice_adviser, "research adviser": research_adviser}
+    changes = {
+        # The append-only log names accounts by reference, never by a person's name (see core/audit.py).
+        role: [audit.label(person) if person else "", audit.label(after[role]) if after[role] else ""]  # type: ignore[arg-type]
+        for role, person in before.items()
+        if person != after[role]
+    }
+    if not changes:
+        return locked
+    locked.practice_adviser, locked.research_adviser = practice_adviser, research_adviser
+    locked.full_clean()
+    locked.save(update_fields=["practice_adviser", "research_adviser", "updated_at"])
+    project.practice_adviser, project.research_adviser = practice_adviser, research_adviser
+    audit.record(action=AuditAction.CHANGED, obj=locked, actor=actor, changes=changes)
+
+    old = {person for person in before.values() if person is not None}
+    new = {person for person in after.values() if person is not None and person.is_active}
+    added, removed = new - old, old - new
+    affected: list[Checkpoint] = []
+    for checkpoint in _future_checkpoints(locked):
+        invited = set(checkpoint.attendees.all())
+        leaving, joining = removed & invited, added - invited
+        if not leaving and not joining:
+            continue
+        checkpoint.project = locked
+        checkpoint.attendees.remove(*leaving)
+        checkpoint.attendees.add(*joining)
+        affected.append(checkpoint)
+        audit.record(
+            action=AuditAction.CHANGED,
+            obj=checkpoint,
+            actor=actor,
+            changes={
+                "attendees removed": ["", ", ".join(sorted(audit.label(p) for p in leaving))],
+                "attendees added": ["", ", ".join(sorted(audit.label(p) for p in joining))],
+            },
+        )
+        if checkpoint.status == CheckpointStatus.SCHEDULED:
+            # One UID per meeting: the update carries a higher SEQUENCE so calendars replace what they hold.
+            checkpoint.calendar_sequence += 1
+            checkpoint.save(update_fields=["calendar_sequence"])
+            for person in sorted(leaving, key=lambda u: u.email):
+                _send_calendar(checkpoint, change="uninvited", only=person)
+            for person in sorted(joining, key=lambda u: u.email):
+                _send_calendar(checkpoint, change="joined", only=person)
+        else:
+            for person in sorted(joining, key=lambda u: u.email):
+                notify.queue(emails.send_checkpoint_requested, checkpoint_id=checkpoint.pk, recipient_id=person.pk)
+    concerned = {*_team_emails(locked), *(p for p in old | new if p.is_active)}
+    for person in sorted(concerned, key=lambda u: u.email):
+        notify.queue(
+            emails.send_advisers_changed,
+            project_id=locked.pk,
+            recipient_id=person.pk,
+            removed=person in removed,
+            added=person in added,
+        )
+    _touch(locked)
+    return locked
 
 
 @transaction.atomic
@@ -266,9 +356,14 @@ def _lock_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
     return Checkpoint.objects.select_for_update().select_related("project", "stage").get(pk=checkpoint.pk)
 
 
-def _send_calendar(checkpoint: Checkpoint, *, change: str) -> None:
-    """Queue each attendee's calendar invitation; `change` is booked, moved or cancelled (see journey/emails.py)."""
-    for person in checkpoint.attendees.filter(is_active=True):
+def _send_calendar(checkpoint: Checkpoint, *, change: str, only: User | None = None) -> None:
+    """Queue the calendar invitation for every active attendee; or, with `only`, for that one person (`joined`: the
+    invitation when they join the meeting; `uninvited`: a cancellation for them alone when they leave it).
+    `change` is one of journey/emails.py's CALENDAR_SUBJECTS."""
+    people = [only] if only is not None else list(checkpoint.attendees.all())
+    for person in people:
+        if not person.is_active:
+            continue
         notify.queue(
             emails.send_checkpoint_calendar, checkpoint_id=checkpoint.pk, recipient_id=person.pk, change=change
         )
@@ -378,14 +473,31 @@ def checkpoint_save_notes(*, actor: User, checkpoint: Checkpoint, notes: str, ve
     return checkpoint
 
 
-def decision_record(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) -> Decision:
+class ChecksFailing(JourneyError):
+    """*Proceed* while the stage's checks fail, without a reason for overriding them."""
+
+    def __init__(self, failing: list[str]) -> None:
+        super().__init__(
+            "The checks of this stage's work are failing. To proceed anyway, confirm that you are overriding "
+            "them and say why."
+        )
+        self.failing = failing
+
+
+def decision_record(
+    *, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str, override_reason: str = ""
+) -> Decision:
     """Record the checkpoint's decision. *Proceed* completes the stage and opens the next; *revise* reopens it.
 
+    A decision follows its meeting: it is refused before the meeting's start time. *Proceed* while the stage's
+    checks fail needs `override_reason`, kept on the decision with the checks that failed.
     The checkpoint row is locked, so two advisers deciding at once record one decision; the other is told.
     """
     try:
         with transaction.atomic():
-            return _decide(actor=actor, checkpoint=checkpoint, outcome=outcome, reasons=reasons)
+            return _decide(
+                actor=actor, checkpoint=checkpoint, outcome=outcome, reasons=reasons, override_reason=override_reason
+            )
     except IntegrityError as exc:
         existing = Decision.objects.select_related("decided_by").filter(checkpoint=checkpoint).first()
         if existing is None:
@@ -393,25 +505,40 @@ def decision_record(*, actor: User, checkpoint: Checkpoint, outcome: str, reason
         raise AlreadyDecided(existing) from exc
 
 
-def _decide(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) -> Decision:
+def _decide(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str, override_reason: str) -> Decision:
     checkpoint = _lock_checkpoint(checkpoint)
     existing = Decision.objects.select_related("decided_by").filter(checkpoint=checkpoint).first()
     if existing is not None:
         raise AlreadyDecided(existing)
     if checkpoint.status != CheckpointStatus.SCHEDULED:
         raise JourneyError("A decision is recorded for a booked checkpoint meeting.")
+    if not checkpoint.has_started:
+        assert checkpoint.starts_at is not None
+        starts = timezone.localtime(checkpoint.starts_at)
+        raise JourneyError(
+            "A decision can only be recorded once the meeting has started. This meeting starts on "
+            f"{starts:%A} {starts.day} {starts:%B %Y} at {starts:%H:%M}."
+        )
     if outcome not in DecisionOutcome.values:
         raise JourneyError("Choose proceed or revise.")
     if outcome == DecisionOutcome.REVISE and not reasons.strip():
         raise JourneyError("Say what must change before the next checkpoint.")
     stage = _lock_stage(checkpoint.stage)
     project = Project.objects.select_for_update().get(pk=checkpoint.project_id)
+    failing = registry.failing_checks(stage.number, project=project)
+    override = ""
+    if outcome == DecisionOutcome.PROCEED and failing:
+        override = override_reason.strip()
+        if not override:
+            raise ChecksFailing(failing)
     decision = Decision.objects.create(
         checkpoint=checkpoint,
         project=project,
         stage_number=stage.number,
         outcome=outcome,
         reasons=reasons.strip(),
+        failing_checks=failing,
+        override_reason=override,
         decided_by=actor,
     )
     checkpoint.status = CheckpointStatus.HELD
@@ -438,7 +565,13 @@ def _decide(*, actor: User, checkpoint: Checkpoint, outcome: str, reasons: str) 
         action=AuditAction.CREATED,
         obj=decision,
         actor=actor,
-        changes={"outcome": ["", outcome], "stage": ["", stage.number], "reasons": ["", decision.reasons]},
+        changes={
+            "outcome": ["", outcome],
+            "stage": ["", stage.number],
+            "reasons": ["", decision.reasons],
+            **({"checks overridden": ["", "; ".join(failing)]} if override else {}),
+            **({"reason for overriding the checks": ["", override]} if override else {}),
+        },
     )
     for person in _team_emails(project):
         notify.queue(emails.send_checkpoint_decision, decision_id=decision.pk, recipient_id=person.pk)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pine.core import policy
@@ -135,8 +136,8 @@ def project_advisers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         initial={"practice_adviser": project.practice_adviser, "research_adviser": project.research_adviser},
     )
     if request.method == "POST" and form.is_valid():
-        services.project_update(actor=request.user, project=project, data=form.cleaned_data)
-        messages.success(request, "The advisers have been assigned")
+        services.project_advisers_change(actor=request.user, project=project, **form.cleaned_data)
+        messages.success(request, "The advisers have been assigned, and their checkpoint meetings updated")
         return redirect(project)
     return render(request, "journey/project_advisers.html", {"form": form, "project": project})
 
@@ -229,6 +230,7 @@ def stage_detail(request: AuthenticatedRequest, pk: int, number: int) -> HttpRes
         "open_checkpoint": stage.checkpoints.filter(
             status__in=[CheckpointStatus.REQUESTED, CheckpointStatus.SCHEDULED]
         ).first(),
+        **selectors.stage_revision(stage=stage),
         "is_open": stage.status in {StageStatus.OPEN, StageStatus.READY},
         **permissions,
     }
@@ -278,7 +280,6 @@ def checkpoint_detail(request: AuthenticatedRequest, pk: int, checkpoint: int) -
         "project": project,
         **selectors.checkpoint_detail(checkpoint=meeting),
         "notes_form": NotesForm(initial={"notes": meeting.notes, "version": meeting.notes_version}),
-        "decision_form": DecisionForm(),
         **_can(request, project),
         "may_decide": policy.can(request.user, Action.DECIDE_CHECKPOINT, meeting),
         "decided_by": stage_definition(meeting.stage.number).decided_by,
@@ -318,6 +319,11 @@ def _checkpoint_form_page(
         except services.AlreadyDecided as decided:
             messages.error(request, str(decided))
             return redirect(meeting)
+        except services.ChecksFailing as failing:
+            # The work changed since the page was shown: show the checks failing now, and ask again.
+            form = make_form(posted(request), meeting)
+            form.is_valid()
+            form.add_error(None, str(failing))
         except services.JourneyError as problem:
             form.add_error(None, str(problem))
         else:
@@ -331,9 +337,10 @@ def checkpoint_schedule(request: AuthenticatedRequest, pk: int, checkpoint: int)
     def make(data: Any, meeting: Checkpoint) -> ScheduleForm:
         initial: dict[str, Any] = {"location": meeting.location, "duration": str(meeting.duration_minutes)}
         if meeting.starts_at:
-            local = meeting.starts_at.astimezone()
-            initial |= {"date": local.date(), "time": local.time().strftime("%H:%M")}
-        return ScheduleForm(data, initial=initial)
+            local = timezone.localtime(meeting.starts_at)
+            initial |= {"suggested": "other", "date": local.date(), "time": local.time().strftime("%H:%M")}
+        suggested = selectors.checkpoint_suggested_times(checkpoint=meeting)
+        return ScheduleForm(data, initial=initial, suggested_times=suggested)
 
     def save(meeting: Checkpoint, form: ScheduleForm) -> None:
         services.checkpoint_schedule(
@@ -427,7 +434,11 @@ def checkpoint_decide(request: AuthenticatedRequest, pk: int, checkpoint: int) -
             checkpoint=meeting,
             outcome=form.cleaned_data["outcome"],
             reasons=form.cleaned_data["reasons"],
+            override_reason=form.cleaned_data.get("override_reason", ""),
         )
+
+    def make(data: Any, meeting: Checkpoint) -> DecisionForm:
+        return DecisionForm(data, failing_checks=selectors.stage_failing_checks(stage=meeting.stage))
 
     return _checkpoint_form_page(
         request,
@@ -435,7 +446,7 @@ def checkpoint_decide(request: AuthenticatedRequest, pk: int, checkpoint: int) -
         checkpoint,
         action=Action.DECIDE_CHECKPOINT,
         template="journey/checkpoint_decide.html",
-        make_form=lambda d, m: DecisionForm(d),
+        make_form=make,
         save=save,
         success="The decision has been recorded and the team told",
     )

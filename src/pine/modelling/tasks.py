@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from pine.journey.models import ProjectStage
-from pine.journey.registry import StageState, StageTask, TaskStatus, on_proceed, register
+from pine.journey.models import Project, ProjectStage
+from pine.journey.registry import StageState, StageTask, TaskStatus, on_check, on_proceed, register
 from pine.modelling import selectors, services
 from pine.modelling.models import EvaluationPlan, TheoryOfChange
 from pine.modelling.vocabulary import NESTA_SOURCE
@@ -73,10 +73,28 @@ def _plan_agenda(state: StageState) -> list[str]:
 
 
 def _sample_size_status(state: StageState) -> TaskStatus:
+    """Worked out means both recorded in the plan: the planned size and how it was calculated."""
     plan = EvaluationPlan.objects.filter(project_id=state.stage.project_id).first()
-    if plan is None or not plan.sample_size_intervention:
+    if plan is None:
         return TaskStatus.NOT_STARTED
-    return TaskStatus.COMPLETED
+    has_size, has_basis = bool(plan.sample_size_intervention), bool(plan.sample_size_basis.strip())
+    if has_size and has_basis:
+        return TaskStatus.COMPLETED
+    return TaskStatus.IN_PROGRESS if has_size or has_basis else TaskStatus.NOT_STARTED
+
+
+def toc_failing_checks(*, project: Project) -> list[str]:
+    """What the theory of change check finds missing, for the stage 2 decision."""
+    if not TheoryOfChange.objects.filter(project=project, elements__isnull=False).exists():
+        return ["The theory of change has not been started in PINE."]
+    return [problem.message for problem in selectors.toc_detail(project=project).problems]
+
+
+def plan_failing_checks(*, project: Project) -> list[str]:
+    """What the evaluation plan check finds missing, for the stage 3 decision."""
+    if not EvaluationPlan.objects.filter(project=project, version__gt=0).exists():
+        return ["The evaluation plan has not been started in PINE."]
+    return [problem.message for problem in selectors.plan_detail(project=project).problems]
 
 
 register(StageTask(2, "theory-of-change", "Build your theory of change", _toc_status, _toc_url, _toc_agenda))
@@ -84,3 +102,5 @@ register(StageTask(3, "evaluation-plan", "Write your evaluation plan", _plan_sta
 register(StageTask(3, "sample-size", "Work out your sample size", _sample_size_status, _calculator_url))
 on_proceed(2, services.toc_approve)
 on_proceed(3, services.plan_register)
+on_check(2, toc_failing_checks)
+on_check(3, plan_failing_checks)
