@@ -24,6 +24,7 @@ from pine.journey.models import ProjectStage
 from tests.collection.factories import open_gate
 from tests.conftest import World
 from tests.intake.factories import book, make_proposal
+from tests.journey.factories import meeting_started
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
@@ -62,7 +63,9 @@ def _enqueue_every_kind_of_email(world: World) -> None:
     journey.checkpoint_schedule(
         actor=adviser, checkpoint=checkpoint, starts_at=soon, duration_minutes=90, location="Room 2"
     )
-    journey.decision_record(actor=adviser, checkpoint=world.checkpoint, outcome="revise", reasons="More detail.")
+    journey.decision_record(
+        actor=adviser, checkpoint=meeting_started(world.checkpoint), outcome="revise", reasons="More detail."
+    )
     journey.checkpoint_cancel(actor=adviser, checkpoint=checkpoint, reason="Clash")
     action = journey.action_create(
         actor=adviser,
@@ -73,6 +76,13 @@ def _enqueue_every_kind_of_email(world: World) -> None:
     )
     journey.actions_send_reminders()
     assert action.pk
+    # journey: the advisers change (the removed one leaves the booked meeting, the new one joins it)
+    journey.project_advisers_change(
+        actor=manager,
+        project=world.project,
+        practice_adviser=world.users["other_adviser"],
+        research_adviser=world.project.research_adviser,
+    )
     # collection: a survey link and a reminder
     assert world.collection is not None
     open_gate(world.project)
@@ -98,6 +108,7 @@ def test_queued_email_tasks_hold_only_ids_and_flags(world: World, settings: Any)
         "pine.journey.emails.send_checkpoint_calendar",
         "pine.journey.emails.send_checkpoint_decision",
         "pine.journey.emails.send_action_email",
+        "pine.journey.emails.send_advisers_changed",
         "pine.collection.survey.send_survey_link",
     }
     for row in rows:
@@ -127,7 +138,8 @@ def test_queued_email_tasks_build_and_send_the_messages(world: World, settings: 
     request = intake.information_request_for_token(token=token)
     assert request is not None and token not in request.proposal.emails.get(subject=question.subject).body
     calendars = [m for m in mail.outbox if m.attachments]
-    assert any("Cancelled: checkpoint" in m.subject for m in calendars)
+    assert any(m.subject.startswith("Cancelled: Checkpoint") for m in calendars)
+    assert any(m.subject.startswith("Advisers changed:") for m in mail.outbox)
     assert any("initial consultation" in m.attachments[0][1] for m in calendars)
 
 

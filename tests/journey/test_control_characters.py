@@ -43,8 +43,9 @@ def test_emails_about_a_project_with_a_line_break_in_its_title_are_sent_with_one
     )
     attendees = set(world.checkpoint.attendees.filter(is_active=True).values_list("email", flat=True))
     assert attendees and {m.to[0] for m in mail.outbox} == attendees
+    world.checkpoint.refresh_from_db()
     for message in mail.outbox:
-        assert message.subject == "Moved: checkpoint meeting for Thematic practice weeks"
+        assert message.subject == f"Moved: {world.checkpoint.label} for Thematic practice weeks"
         assert "\n" not in message.message()["Subject"]
         ((_, content, _),) = message.attachments
         _assert_valid_calendar(content)
