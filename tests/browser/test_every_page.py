@@ -1,4 +1,6 @@
-"""Every page of the service, as each kind of person sees it, passes axe-core in Chromium.
+"""Every page of the service, as each kind of person sees it, passes axe-core in Chromium, reflows at 320 px
+without the page scrolling sideways, and shows no internal codes (snake_case statuses, `[method]` keys,
+`app.Model` names) in its text.
 
 The pages come from the same URL walk as the permission test, so a new page is checked here as soon as it
 exists; each role visits every page it may see (answers 200).
@@ -29,6 +31,7 @@ NOT_PAGES |= {
 
 @pytest.mark.parametrize("role", ["anonymous", "programme_manager", "research_adviser", "site_lead", "dpo"])
 def test_every_page_a_role_can_see_passes_axe(role: str, world: World, browser: Browser) -> None:
+    """Each page a role may see has no axe violation, no sideways scroll at 320 px and no internal words."""
     page = browser.page
     if role != "anonymous":
         user = world.users[role]
@@ -42,10 +45,18 @@ def test_every_page_a_role_can_see_passes_axe(role: str, world: World, browser: 
             page.get_by_role("button", name="Continue").click()
         browser.check()
     visited = []
+    overflowing: dict[str, list[str]] = {}
+    codes: dict[str, list[str]] = {}
     for name, pattern in all_patterns():
         if EXPECTED[name][role] != 200 or name in NOT_PAGES:
             continue
         url = sample_url(name, pattern, world)
         browser.visit(url)
         visited.append(name)
+        if problems := browser.horizontal_overflow(320):
+            overflowing[url] = problems
+        if words := browser.internal_words():
+            codes[url] = words
     assert len(visited) >= 8
+    assert overflowing == {}, f"pages that scroll sideways at 320 px: {overflowing}"
+    assert codes == {}, f"internal words shown to people: {codes}"
