@@ -64,3 +64,15 @@ def test_values_read_as_words() -> None:
     assert value_text("2026-03-01") == "1 March 2026"
     assert object_type_label("gone.Model") == "Record"
     assert object_type_label("journey.Decision") == "Decision"
+
+
+def test_list_fields_are_kept_as_lists_and_shown_with_labels() -> None:
+    """A plan's data sources are logged as a list and shown as labels, old text-form entries included."""
+    from pine.core.audit_display import change_lines
+    from pine.modelling.models import EvaluationPlan
+
+    assert audit._jsonable(["routine", "case_records"]) == ["routine", "case_records"]
+    lines = change_lines("modelling.EvaluationPlan", {"data_sources": ["[]", "['routine', 'case_records']"]})
+    assert lines[0].before == "(empty)"
+    assert lines[0].after == "Routine data (for example, monthly counts); Case records"
+    assert EvaluationPlan.AUDIT_CHOICES

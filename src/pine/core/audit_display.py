@@ -3,6 +3,7 @@ and choice labels, never `journey.Decision 7` or `new → more_information`."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,11 @@ def change_lines(object_type: str, changes: dict[str, Any]) -> list[ChangeLine]:
     for key, values in changes.items():
         before, after = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
         field = _field(model, key)
-        lines.append(ChangeLine(key, _label(key, field), value_text(before, field), value_text(after, field)))
+        choices = getattr(model, "AUDIT_CHOICES", {}).get(key)
+        labels = {str(k): str(v) for k, v in choices.choices} if choices is not None else None
+        lines.append(
+            ChangeLine(key, _label(key, field), value_text(before, field, labels), value_text(after, field, labels))
+        )
     return lines
 
 
@@ -67,24 +72,36 @@ def _label(key: str, field: models.Field[Any, Any] | None) -> str:
     return KEY_LABELS.get(key, capfirst(key.replace("_", " ")))
 
 
-def value_text(value: Any, field: models.Field[Any, Any] | None = None) -> str:
+def value_text(value: Any, field: models.Field[Any, Any] | None = None, labels: dict[str, str] | None = None) -> str:
     """One value as a person reads it: the label of a choice, Yes or No, a date written out."""
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        value = _old_list(value)
     if value is None or value == "" or value == []:
         return EMPTY
-    if field is not None and field.choices:
+    if labels is None and field is not None and field.choices:
         labels = {str(k): str(v) for k, v in field.flatchoices}
+    if labels is not None:
         if isinstance(value, list):
-            return ", ".join(labels.get(str(v), str(v)) for v in value)
+            return "; ".join(labels.get(str(v), str(v)) for v in value)
         return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict):
         return "; ".join(f"{capfirst(str(k).replace('_', ' '))}: {value_text(v)}" for k, v in value.items()) or EMPTY
     if isinstance(value, list):
-        return ", ".join(value_text(v) for v in value)
+        return "; ".join(value_text(v) for v in value)
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         return _iso_text(value)
     return str(value)
+
+
+def _old_list(value: str) -> Any:
+    """Events written before lists were kept as lists hold them as their Python text, "['a', 'b']"."""
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+    return parsed if isinstance(parsed, list) else value
 
 
 def _iso_text(value: str) -> str:
