@@ -203,8 +203,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_errors_without_traceback": {"()": "pine.core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": config.log_level},
-    # WeasyPrint logs each step of every PDF at INFO, and fontTools each font it subsets.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would write each of its records a second time (they also reach root's).
+        "django": {"level": "INFO"},
+        # A refused request (403, 400) is one line, not a traceback.
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        # WeasyPrint logs each step of every PDF at INFO, and fontTools each font it subsets.
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -102,11 +102,11 @@ class ItemForm(GovukForm):
     )
     code = forms.CharField(
         label="Short name",
-        help_text="Names the question's column in spreadsheets and SPSS: a letter, then letters, numbers or _, "
-        "like conf_1.",
+        help_text="Names the question's column in spreadsheets and SPSS: a letter, then letters, numbers or "
+        "underscores, like conf1.",
         max_length=32,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
-        error_messages={"required": "Enter a short name for the question, like conf_1"},
+        error_messages={"required": "Enter a short name for the question, like conf1"},
     )
     kind = forms.ChoiceField(
         label="Type of answer",

@@ -186,7 +186,7 @@ def _clean_item(item: Item) -> None:
     if not CODE_PATTERN.match(item.code):
         raise CollectionError(
             "The short name must start with a letter and use only letters, numbers and underscores (up to 32), "
-            "like conf_1"
+            "like conf1"
         )
     options = [o.strip() for o in item.options if o and o.strip()]
     item.options = options

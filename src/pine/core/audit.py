@@ -132,6 +132,11 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    # A JSON list or object stays one (not "['a', 'b']"), so the log can show each value's label.
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     return str(value)
 
 

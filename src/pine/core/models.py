@@ -88,6 +88,20 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events cannot be deleted.")
 
+    @property
+    def object_type_label(self) -> str:
+        """The kind of record, in words ('Decision', not 'journey.Decision')."""
+        from pine.core.audit_display import object_type_label
+
+        return object_type_label(self.object_type)
+
+    @property
+    def change_lines(self) -> list[Any]:
+        """Each change with its field's label and values as a person reads them (choice labels, not codes)."""
+        from pine.core.audit_display import change_lines
+
+        return change_lines(self.object_type, self.changes or {})
+
 
 class RateCounter(models.Model):
     """How many times one thing was counted against a limit, for one key, in one window of time.

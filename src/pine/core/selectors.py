@@ -122,7 +122,7 @@ def audit_rows(*, filters: dict[str, Any]) -> Iterator[list[Any]]:
             event.actor_label,
             event.actor_id or "",
             event.get_action_display(),
-            event.object_type,
+            event.object_type_label,
             event.object_id,
             event.object_repr,
             event.organisation.name if event.organisation else "",

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
@@ -35,10 +37,27 @@ CLASSES: dict[str, str | dict[str, str]] = {
 
 
 def _govuk_classes(state: object) -> None:
-    for token in state.tokens:  # type: ignore[attr-defined]
+    heading = "Table"
+    tokens = state.tokens  # type: ignore[attr-defined]
+    for index, token in enumerate(tokens):
         _add_class(token)
         for child in token.children or []:
             _add_class(child)
+        if token.type == "heading_open":
+            heading = tokens[index + 1].content
+        elif token.type == "table_open":
+            # A table scrolls inside its own region on a narrow screen, named after the section it is in.
+            token.meta["label"] = heading
+
+
+def _table_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    label = escapeHtml(tokens[idx].meta.get("label", "Table"))
+    opening = f'<div class="pine-table-wrapper" role="region" aria-label="{label}" tabindex="0">'
+    return opening + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
 def _add_class(token: Token) -> None:
@@ -52,6 +71,8 @@ def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("table")
     md.use(anchors_plugin, min_level=2, max_level=2, slug_func=_slug)
     md.core.ruler.push("govuk_classes", _govuk_classes)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
 
 

@@ -57,7 +57,8 @@ STAGES: tuple[StageDefinition, ...] = (
         5,
         "collect-your-data",
         "Collect your data",
-        "instruments, waves, survey links, imports, transcripts",
+        "questionnaires, waves, survey links and imports in PINE, and any interview transcripts (kept outside PINE "
+        "for now, where your DPIA says)",
         "whether there is enough data, of good quality",
     ),
     StageDefinition(
@@ -74,7 +75,9 @@ STAGES: tuple[StageDefinition, ...] = (
         "a report draft, review comments addressed",
         "whether the report is ready",
     ),
-    StageDefinition(8, "publish", "Publish", "the approved report on the public page", "", has_checkpoint=False),
+    StageDefinition(
+        8, "publish", "Publish", "the approved report, published by the programme team", "", has_checkpoint=False
+    ),
 )
 BY_NUMBER = {stage.number: stage for stage in STAGES}
 FIRST, LAST = STAGES[0].number, STAGES[-1].number

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from scipy import optimize
 
 from pine.stats import StatsInputError, power
+from pine.stats.benchmarks import effect_size_words
 from pine.stats.power import Power
 
 SOLVE_FOR = ("effect_size", "n", "power", "alpha")
@@ -64,17 +65,6 @@ class Answer:
     def basis(self) -> str:
         """One paragraph for the plan: how the sample size was worked out."""
         return " ".join([self.headline, *self.explanation[:2]])
-
-
-def _size_words(d: float) -> str:
-    d = abs(d)
-    if d < 0.2:
-        return "very small"
-    if d < 0.5:
-        return "small"
-    if d < 0.8:
-        return "medium"
-    return "large"
 
 
 def _solve(q: Question, alpha: float) -> Power:
@@ -164,9 +154,7 @@ def _explain(q: Question, r: Power) -> Answer:
         else:
             effect_words = f"a difference between {q.p1:.0%} and {q.p2:.0%} (Cohen's h = {abs(r.effect_size):.2f})"
     else:
-        effect_words = (
-            f"an effect of {abs(r.effect_size):.2f} standard deviations, a {_size_words(r.effect_size)} effect"
-        )
+        effect_words = f"an effect of {abs(r.effect_size):.2f} standard deviations, {effect_size_words(r.effect_size)}"
     if q.solve_for == "n":
         headline = f"You need {per_group} {people}" + (f", {total} in all" if grouped else "") + "."
     elif q.solve_for == "power":

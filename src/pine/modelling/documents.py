@@ -9,6 +9,7 @@ and a control character stored before PINE refused them at input would otherwise
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,10 @@ from pine.modelling import diagram
 # Printable area in diagram units: the diagram is scaled to the page's width, and a taller diagram continues
 # over further pages (cut between boxes where possible). A4 landscape with 12 mm margins is 273 × 186 mm.
 PAGE_WIDTH_MM = 273.0
+FINGERPRINT_EXPLAINED = (
+    "A fingerprint is worked out from everything in the plan: if anything in the plan changed, the fingerprint "
+    "would change too, so anyone can check that a plan is the one registered."
+)
 PAGE_HEIGHT_MM = 170.0
 
 
@@ -233,7 +238,7 @@ def plan_snapshot_sections(snapshot: dict[str, Any]) -> list[Section]:
                     [
                         [
                             a["question"],
-                            f"{a['method_label']} [{a['method']}]",
+                            a["method_label"],
                             _join(a["outcome"]),
                             a["groups"],
                             _join(a["time_points"]),
@@ -248,7 +253,7 @@ def plan_snapshot_sections(snapshot: dict[str, Any]) -> list[Section]:
         ),
         Section(
             "Timeline",
-            [Table(["Date", "What happens"], [[m["due"], m["what"]] for m in snapshot.get("timeline", [])])]
+            [Table(["Date", "What happens"], [[_date(m["due"]), m["what"]] for m in snapshot.get("timeline", [])])]
             if snapshot.get("timeline")
             else [Paragraph("No timeline yet.")],
         ),
@@ -268,6 +273,14 @@ def plan_snapshot_sections(snapshot: dict[str, Any]) -> list[Section]:
     return sections
 
 
+def _date(iso: str) -> str:
+    """'2026-03-01' as '1 March 2026'."""
+    try:
+        return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+    except (TypeError, ValueError):
+        return iso
+
+
 def plan_document(*, project: Project, detail: Any) -> Document:
     from pine.modelling.versions import plan_snapshot
     from pine.modelling.vocabulary import EIF_SOURCE, NESTA_SOURCE
@@ -280,11 +293,12 @@ def plan_document(*, project: Project, detail: Any) -> Document:
                 "Registered",
                 f"Version {detail.registered.number} on "
                 f"{timezone.localtime(detail.registered.registered_at):%d %B %Y at %H:%M}; "
-                f"SHA-256 {detail.registered.content_hash}",
+                f"fingerprint {detail.registered.content_hash}",
             )
         )
     if detail.latest is not None:
-        status.append(("This version", f"Version {detail.latest.number}; SHA-256 {detail.latest.content_hash}"))
+        status.append(("This version", f"Version {detail.latest.number}; fingerprint {detail.latest.content_hash}"))
+        status.append(("About the fingerprint", FINGERPRINT_EXPLAINED))
     intro: list[Block] = [Summary(status)] if status else [Paragraph("The plan has not been saved yet.")]
     if detail.evidence is not None:
         note = detail.evidence

@@ -9,6 +9,7 @@ from django import forms
 
 from pine.core.forms import GovukForm
 from pine.modelling.forms_plan import PlanForm
+from pine.stats.benchmarks import benchmarks_hint
 
 # Power and sample size
 
@@ -52,7 +53,7 @@ class CalculatorForm(GovukForm):
     )
     effect_size = _number(
         "Effect size (Cohen's d)",
-        "The difference you hope to see, in standard deviations: 0.2 is small, 0.5 medium, 0.8 large; like 0.3",
+        f"The difference you hope to see, in standard deviations: {benchmarks_hint()}; like 0.3",
         "Effect size",
     )
     p1 = _number(

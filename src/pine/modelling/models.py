@@ -166,6 +166,8 @@ class EvaluationPlan(models.Model):
     data_sources = models.JSONField(default=list, blank=True)
     data_sources_detail = models.TextField(blank=True)
     sharing = models.TextField("how findings will be shared", blank=True)
+    # The audit log shows these lists' labels, not their codes (see core.audit_display).
+    AUDIT_CHOICES = {"data_sources": DataSource}
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -205,6 +207,7 @@ class PlanOutcome(models.Model):
     time_points = models.JSONField(default=list)
     scoring = models.TextField("how it is scored", blank=True)
     position = models.PositiveIntegerField(default=0)
+    AUDIT_CHOICES = {"time_points": TimePoint}
 
     class Meta:
         ordering = ["position", "pk"]
@@ -227,6 +230,7 @@ class PlanAnalysis(models.Model):
     time_points = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    AUDIT_CHOICES = {"time_points": TimePoint}
 
     class Meta:
         ordering = ["position", "pk"]

@@ -34,6 +34,7 @@ from pine.modelling.models import (
     TheoryOfChange,
     ToCVersion,
 )
+from pine.modelling.vocabulary import METHODS
 
 
 class ModellingError(Exception):
@@ -458,7 +459,7 @@ def analysis_save(
         actor=actor,
         change=f"{'Changed' if analysis_id else 'Planned'} the analysis for: {question.text}",
         reason=reason,
-        changes={"analysis": ["", f"{method} for {question.text}"]},
+        changes={"analysis": ["", f"{METHODS[method].label if method in METHODS else method} for {question.text}"]},
     )
     return row
 
