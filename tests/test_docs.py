@@ -20,7 +20,15 @@ def test_every_environment_variable_is_in_the_readme_and_env_example() -> None:
 
 
 def test_every_pine_command_is_in_the_readme() -> None:
+    """Each command in `pine --help`, and each management command PINE's apps define, is in the README."""
     commands = re.findall(r"^  ([a-z-]+) ", (ROOT / "src/pine/cli.py").read_text(), flags=re.MULTILINE)
     readme = (ROOT / "README.md").read_text()
     assert commands
     assert [c for c in commands if f"`pine {c}" not in readme and c != "help"] == []
+    own = {
+        path.stem.replace("_", "-")
+        for path in (ROOT / "src/pine").glob("*/management/commands/*.py")
+        if not path.name.startswith("_")
+    }
+    assert own
+    assert sorted(own - set(commands)) == []

@@ -23,6 +23,8 @@ Commands:
   survey-reminders  email survey reminders that waves ask for (run daily)
   generate-key print a new key for FIELD_ENCRYPTION_KEYS
   rotate-keys  re-encrypt identifying data with the newest key
+  prune-tasks  delete finished background tasks older than 7 days (run daily)
+  prune-proposals  delete declined and withdrawn proposals a year after the decision, and expired drafts (run daily)
   help         list every command, including Django's own
 
 Any other Django management command works too, e.g. `pine check --deploy`.
