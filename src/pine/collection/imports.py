@@ -525,7 +525,13 @@ def commit_import(*, batch_id: int, actor_id: int | None, attempt: int | None = 
 
 
 def _locked(batch: ImportBatch) -> ImportBatch:
-    locked = ImportBatch.objects.select_for_update().select_related("project", "wave", "instrument").get(pk=batch.pk)
+    # Only the batch row is locked: its wave and instrument may be empty, and PostgreSQL cannot lock the empty
+    # side of an outer join.
+    locked = (
+        ImportBatch.objects.select_for_update(of=("self",))
+        .select_related("project", "wave", "instrument")
+        .get(pk=batch.pk)
+    )
     return locked
 
 

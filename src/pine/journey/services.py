@@ -153,7 +153,10 @@ def project_advisers_change(
     ahead). The team and every adviser concerned get an email saying who their advisers now are.
     """
     locked = (
-        Project.objects.select_for_update().select_related("practice_adviser", "research_adviser").get(pk=project.pk)
+        # Only the project row is locked: PostgreSQL cannot lock the empty side of an outer join (no adviser).
+        Project.objects.select_for_update(of=("self",))
+        .select_related("practice_adviser", "research_adviser")
+        .get(pk=project.pk)
     )
     before = {"practice adviser": locked.practice_adviser, "research adviser": locked.research_adviser}
     after = {"practice adviser": practice_adviser, "research adviser": research_adviser}
