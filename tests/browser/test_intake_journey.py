@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from pine.intake.models import Proposal, ProposalStatus
+from pine.intake.models import Consultation, Proposal, ProposalStatus
 from pine.journey.models import Project
 from pine.programme.seed import ensure_priorities
 from tests.browser.conftest import Browser
@@ -139,6 +139,8 @@ def test_a_proposal_is_sent_triaged_consulted_on_and_accepted_and_the_lead_joins
     expect(page.get_by_text("invited to the initial consultation for, 1 open proposal")).to_be_visible()
     page.get_by_role("link", name=re.compile("initial consultation for Dads matter groups")).click()
     browser.check()
+    # An outcome follows the meeting: by now it started an hour ago.
+    Consultation.objects.filter(status="booked").update(starts_at=timezone.now() - dt.timedelta(hours=1))
     page.get_by_role("link", name="Record the consultation's outcome").click()
     browser.check()
     page.get_by_label("Notes from the consultation").fill("Scope agreed: engagement of fathers in plans.")

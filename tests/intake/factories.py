@@ -52,3 +52,11 @@ def book(proposal: Proposal, *, actor: User, advisers: list[User], days: int = 5
         location="Video call",
         advisers=advisers,
     )
+
+
+def held(consultation: Any, *, minutes_ago: int = 60) -> Any:
+    """Move a booked consultation's start into the past, as if it had been held: an outcome may only follow it."""
+    started = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    type(consultation).objects.filter(pk=consultation.pk).update(starts_at=started)
+    consultation.starts_at = started
+    return consultation

@@ -19,7 +19,7 @@ from pine.intake.models import Proposal
 from pine.programme.seed import ensure_priorities
 from tests.conftest import sign_in
 from tests.factories import UserFactory
-from tests.intake.factories import book, make_proposal
+from tests.intake.factories import book, held, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_consultation_and_welcome_emails_are_sent_with_one_line_subjects(pro
     assert "Jo Carter" in [str(a.params["cn"]) for a in event["attendee"]]
     mail.outbox.clear()
     services.consultation_record(
-        actor=adviser, consultation=consultation, notes="Scope agreed.", outcome="accept", reasons=""
+        actor=adviser, consultation=held(consultation), notes="Scope agreed.", outcome="accept", reasons=""
     )
     subjects = [m.subject for m in mail.outbox]
     assert "Welcome to PINE: Dads matter groups" in subjects

@@ -12,7 +12,7 @@ from pine.core.policy import Action
 from pine.intake import services
 from pine.programme.seed import ensure_priorities
 from tests.factories import UserFactory
-from tests.intake.factories import book, make_proposal
+from tests.intake.factories import book, held, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,11 @@ def test_after_the_consultation_its_invitees_still_read_the_proposal_but_record_
     proposal = make_proposal()
     consultation = book(proposal, actor=people["manager"], advisers=[people["invited"]])
     services.consultation_record(
-        actor=people["invited"], consultation=consultation, notes="Met.", outcome="changes", reasons="More detail."
+        actor=people["invited"],
+        consultation=held(consultation),
+        notes="Met.",
+        outcome="changes",
+        reasons="More detail.",
     )
     proposal.refresh_from_db()
     assert policy.can(people["invited"], Action.VIEW_PROPOSAL, proposal)
@@ -89,7 +93,7 @@ def test_each_proposal_is_listed_once_whatever_the_adviser_is_to_it(people: dict
     )
     first = book(proposal, actor=people["manager"], advisers=[people["assigned"]])
     services.consultation_record(
-        actor=people["assigned"], consultation=first, notes="Met.", outcome="changes", reasons="More detail."
+        actor=people["assigned"], consultation=held(first), notes="Met.", outcome="changes", reasons="More detail."
     )
     book(proposal, actor=people["manager"], advisers=[people["assigned"]])
     visible = policy.visible_proposals(people["assigned"])

@@ -27,7 +27,7 @@ from pine.journey.models import Project, ProjectStage, StageStatus
 from pine.programme.models import Priority
 from pine.programme.seed import ensure_priorities
 from tests.factories import OrganisationFactory, UserFactory
-from tests.intake.factories import ANSWERS, book, make_proposal
+from tests.intake.factories import ANSWERS, book, held, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +246,7 @@ def test_accepting_creates_organisation_project_and_invitation_in_one_go(staff: 
     )
     consultation = book(proposal, actor=staff["manager"], advisers=[staff["practice"]])
     services.consultation_record(
-        actor=staff["practice"], consultation=consultation, notes="Scope agreed.", outcome="accept", reasons=""
+        actor=staff["practice"], consultation=held(consultation), notes="Scope agreed.", outcome="accept", reasons=""
     )
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED and proposal.decided_at is not None
@@ -267,7 +267,7 @@ def test_accepting_creates_organisation_project_and_invitation_in_one_go(staff: 
     assert consultation.status == ConsultationStatus.HELD and consultation.recorded_by == staff["practice"]
     with pytest.raises(services.IntakeError, match="already been recorded"):
         services.consultation_record(
-            actor=staff["practice"], consultation=consultation, notes="Again", outcome="accept", reasons=""
+            actor=staff["practice"], consultation=held(consultation), notes="Again", outcome="accept", reasons=""
         )
     assert Project.objects.count() == 1
 
@@ -277,7 +277,7 @@ def test_accepting_links_an_organisation_already_in_pine(staff: dict[str, Any]) 
     proposal = make_proposal(organisation_name="  westbrook borough council ")
     consultation = book(proposal, actor=staff["manager"], advisers=[])
     services.consultation_record(
-        actor=staff["manager"], consultation=consultation, notes="Fine.", outcome="accept", reasons=""
+        actor=staff["manager"], consultation=held(consultation), notes="Fine.", outcome="accept", reasons=""
     )
     assert Organisation.objects.count() == 1
     assert Project.objects.get().organisation == existing
@@ -291,7 +291,7 @@ def test_a_failure_while_accepting_leaves_nothing_half_made(staff: dict[str, Any
         pytest.raises(RuntimeError),
     ):
         services.consultation_record(
-            actor=staff["manager"], consultation=consultation, notes="Fine.", outcome="accept", reasons=""
+            actor=staff["manager"], consultation=held(consultation), notes="Fine.", outcome="accept", reasons=""
         )
     assert not Organisation.objects.exists() and not Project.objects.exists()
     assert not Invitation.objects.exists()
@@ -310,10 +310,10 @@ def test_other_outcomes_email_the_reasons(staff: dict[str, Any], outcome: str, s
     consultation = book(proposal, actor=staff["manager"], advisers=[])
     with pytest.raises(services.IntakeError, match="Say why"):
         services.consultation_record(
-            actor=staff["manager"], consultation=consultation, notes="n", outcome=outcome, reasons=" "
+            actor=staff["manager"], consultation=held(consultation), notes="n", outcome=outcome, reasons=" "
         )
     services.consultation_record(
-        actor=staff["manager"], consultation=consultation, notes="n", outcome=outcome, reasons="Narrow the scope."
+        actor=staff["manager"], consultation=held(consultation), notes="n", outcome=outcome, reasons="Narrow the scope."
     )
     proposal.refresh_from_db()
     assert proposal.status == status

@@ -21,7 +21,7 @@ from pine.journey.models import Project
 from pine.programme.models import Priority
 from pine.programme.seed import ensure_priorities
 from tests.conftest import World
-from tests.intake.factories import book, make_proposal
+from tests.intake.factories import book, held, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -448,8 +448,15 @@ def test_booking_a_consultation_refuses_past_and_impossible_dates(world: World, 
 
 
 def test_the_assigned_adviser_records_the_outcome_and_the_project_appears(world: World, client_as: Any) -> None:
+    """An outcome follows the consultation: refused before it starts, then recorded, and the project appears."""
     adviser = client_as("practice_adviser")
     url = reverse("intake:consultation-outcome", kwargs={"pk": world.proposal.pk})
+    consultation = Consultation.objects.get(proposal=world.proposal, status="booked")
+    Consultation.objects.filter(pk=consultation.pk).update(starts_at=timezone.now() + dt.timedelta(days=2))
+    early = adviser.post(url, {"notes": "Met.", "outcome": "accept", "reasons": ""}).content.decode()
+    assert "The outcome can only be recorded once the consultation has started" in early
+    assert not Project.objects.filter(proposal=world.proposal).exists()
+    held(consultation)
     missing = adviser.post(url, {"notes": "Met.", "outcome": "decline", "reasons": ""}).content.decode()
     assert "Say why, for the email to the contact" in missing
     response = adviser.post(url, {"notes": "Scope agreed.", "outcome": "accept", "reasons": ""})
@@ -465,7 +472,7 @@ def test_an_invited_adviser_finds_the_consultation_and_records_it_without_being_
 ) -> None:
     """Invited but not assigned: the home page, the proposal and the outcome page all work; the project is theirs."""
     proposal = make_proposal(intervention_name="Family group conferences")
-    book(proposal, actor=world.users["programme_manager"], advisers=[world.users["other_adviser"]])
+    consultation = book(proposal, actor=world.users["programme_manager"], advisers=[world.users["other_adviser"]])
     invite = next(m for m in mail.outbox if m.to == ["other.adviser@pine.test"])
     assert proposal.get_absolute_url() in invite.body
     invited = client_as("other_adviser")
@@ -477,6 +484,7 @@ def test_an_invited_adviser_finds_the_consultation_and_records_it_without_being_
     assert page.status_code == 200 and f'href="{url}">Record the consultation' in page.content.decode()
     assert f"Advisers invited: {world.users['other_adviser'].full_name}." in page.content.decode()
     assert invited.get(url).status_code == 200
+    held(consultation)
     response = invited.post(url, {"notes": "Scope agreed.", "outcome": "accept", "reasons": ""})
     assert response.status_code == 302
     project = Project.objects.get(proposal=proposal)

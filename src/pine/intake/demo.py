@@ -229,6 +229,9 @@ def load_intake_demo() -> None:
         triage_notes="Strong fit with the workforce priority. Ask about a comparison team.",
     )
     consultation = _book(hartwell, manager=manager, advisers=[tom, aisha], days=1, location="Video call (Teams)")
+    # Held (its outcome may only follow it); the dates are set back nine months below.
+    Consultation.objects.filter(pk=consultation.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    consultation.refresh_from_db()
     services.consultation_record(
         actor=tom,
         consultation=consultation,

@@ -447,6 +447,13 @@ def consultation_record(
     consultation = Consultation.objects.select_for_update().select_related("proposal").get(pk=consultation.pk)
     if consultation.status != ConsultationStatus.BOOKED:
         raise IntakeError("The outcome of this consultation has already been recorded, or it was cancelled.")
+    if consultation.starts_at > timezone.now():
+        # As with checkpoint decisions: an outcome follows the meeting it records.
+        starts = timezone.localtime(consultation.starts_at)
+        raise IntakeError(
+            "The outcome can only be recorded once the consultation has started. It starts on "
+            f"{starts:%A} {starts.day} {starts:%B %Y} at {starts:%H:%M}."
+        )
     if outcome not in ConsultationOutcome.values:
         raise IntakeError("Choose an outcome.")
     if outcome != ConsultationOutcome.ACCEPT and not reasons.strip():

@@ -536,9 +536,9 @@ def consultation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         success="The consultation's outcome is recorded",
         title="Record the consultation's outcome",
         intro=(
-            "Accepting creates the project (and the organisation, if it is new to PINE), completes stage 1 with "
-            "your notes and invites the contact as site lead. Asking for changes or declining emails your reasons"
-            " to the contact."
+            "Record this once the consultation has started. Accepting creates the project (and the organisation, "
+            "if it is new to PINE), completes stage 1 with your notes and invites the contact as site lead. Asking "
+            "for changes or declining emails your reasons to the contact."
         ),
         action=Action.RECORD_CONSULTATION,
     )
