@@ -627,6 +627,34 @@ def test_a_stalled_check_can_be_retried_and_a_working_one_cannot(site: dict[str,
     assert batch.status == ImportStatus.CHECKED and batch.preview["ready"] == 1
 
 
+def test_answers_arriving_during_an_import_are_never_replaced_and_nothing_is_stored(
+    site: dict[str, Any], monkeypatch: Any
+) -> None:
+    """A survey link or the API storing a participant's answers while the file is being imported (after its last
+    check, before its rows are written) stops the import whole: those answers stay, the file stores nothing."""
+    batch = check(site, "participant,q1\n" + "".join(f"{p.pseudonym},4\n" for p in site["people"]))
+    first = site["people"][0]
+    validate = validation.validate
+    calls: list[int] = []
+
+    def a_link_saves_after_the_last_check(*args: Any, **kwargs: Any) -> Any:
+        result = validate(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:  # the commit's own check has just passed; the link's answers arrive now
+            Response.objects.create(
+                wave=site["wave"], instrument=site["instrument"], participant=first, source="link", answers={"q1": 2}
+            )
+        return result
+
+    monkeypatch.setattr(validation, "validate", a_link_saves_after_the_last_check)
+    batch = imports.batch_commit(actor=site["lead"], batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PROBLEMS and "while the file was being imported" in batch.message
+    assert any("already has this participant's answers" in p["problem"] for p in batch.problems)
+    assert not Response.objects.filter(import_batch=batch).exists()
+    assert Response.objects.get(participant=first).answers == {"q1": 2}
+
+
 def test_a_stalled_import_can_be_discarded_which_deletes_the_upload(
     site: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pine.accounts.models import User
-from pine.collection import validation
+from pine.collection import survey, validation
 from pine.collection.answer_forms import shown
 from pine.collection.files import FileRefused, Sheet, inspect, stream
 from pine.collection.models import (
@@ -69,6 +69,25 @@ IDENTIFIERS_NEEDED = (
 
 class _GivenUp(Exception):
     """This worker's attempt is no longer the batch's own (someone pressed Retry or Discard): stop, write nothing."""
+
+
+class _AnsweredMeanwhile(Exception):
+    """Answers for some of the file's participants reached PINE after the file was checked: store nothing."""
+
+
+def _answered_meanwhile(plan: validation.Plan, rows: list[validation.Row]) -> bool:
+    """Whether PINE now holds answers for any of these participants and waves (the check `validate` makes)."""
+    pairs = {(row.participant_id, row.wave_id) for row in rows if row.participant_id}
+    ids = sorted({participant for participant, _wave in pairs})
+    for start in range(0, len(ids), 900):
+        found = Response.objects.filter(
+            instrument__family=plan.instrument.family,
+            wave__project_id=plan.project_id,
+            participant_id__in=ids[start : start + 900],
+        ).values_list("participant_id", "wave_id")
+        if any(pair in pairs for pair in found):
+            return True
+    return False
 
 
 def _require_gate(project: Project) -> None:
@@ -486,6 +505,12 @@ def _commit(*, batch_id: int, actor: Any, attempt: int | None = None) -> None:
             # stored here.
             if not mine.select_for_update().exists():
                 return
+            # Lock the participants (in the order survey links and the API use), then make sure none of their
+            # answers arrived since the file was checked: answers in PINE are never replaced, and two writers
+            # never both store.
+            survey.lock_participants(ids=[row.participant_id for row in result.rows if row.participant_id])
+            if _answered_meanwhile(plan, result.rows):
+                raise _AnsweredMeanwhile
             responses, participants = store_rows(
                 rows=result.rows, plan=plan, source=ResponseSource.IMPORT, batch=batch, actor=actor
             )
@@ -507,6 +532,17 @@ def _commit(*, batch_id: int, actor: Any, attempt: int | None = None) -> None:
             transaction.on_commit(lambda: _delete_file(name))
     except _GivenUp:
         return
+    except _AnsweredMeanwhile:
+        # Rare (answers came by link or API during the import): check the file again to say which rows.
+        sheet, rows = load_rows(batch)
+        result = validation.validate(rows, plan, first_number=sheet.first_row)
+        mine.update(
+            problems=[p.as_dict() for p in result.problems],
+            problem_count=result.problem_count,
+            status=ImportStatus.PROBLEMS,
+            message="Answers arrived for some participants while the file was being imported: nothing was "
+            "imported. Fix these problems.",
+        )
     except (FileRefused, CollectionError) as problem:
         mine.update(status=ImportStatus.FAILED, message=f"Nothing was imported: {problem}")
     except Exception as failure:  # noqa: BLE001 - whatever went wrong, nothing was stored: say so, keep the file
