@@ -719,6 +719,8 @@ def test_choosing_another_questionnaire_keeps_the_chosen_wave(site: dict[str, An
     batch.refresh_from_db()
     assert batch.wave == site["follow"] and batch.missing_codes == ["x"]
     assert f'value="{site["follow"].pk}" selected' in _page(lead, "import-columns", pk=pk, batch=batch.pk)
+    # A change to the import's settings is in the audit log, like every change to a project's data.
+    assert AuditEvent.objects.filter(object_id=str(batch.pk), changes__wave__1=site["follow"].name).exists()
 
 
 def test_an_xlsx_without_a_dimension_is_not_parsed_whole_before_its_rows_are_read(monkeypatch: Any) -> None:

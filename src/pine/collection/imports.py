@@ -247,6 +247,12 @@ def batch_choose_instrument(
     batch.missing_codes = [m.strip() for m in missing_codes if m.strip()][:50]
     batch.create_participants = create_participants
     batch.save(update_fields=["instrument", "wave", "mapping", "missing_codes", "create_participants"])
+    audit.record(
+        action=AuditAction.CHANGED,
+        obj=batch,
+        actor=actor,
+        changes={"questionnaire": ["", instrument.name], "wave": ["", wave.name if wave else ""]},
+    )
     return batch
 
 

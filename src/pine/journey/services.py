@@ -142,6 +142,10 @@ def _future_checkpoints(project: Project) -> list[Checkpoint]:
     ]
 
 
+def _account(person: User | None) -> str:
+    return audit.label(person) if person is not None else ""
+
+
 @transaction.atomic
 def project_advisers_change(
     *, actor: User, project: Project, practice_adviser: User | None, research_adviser: User | None
@@ -162,7 +166,7 @@ def project_advisers_change(
     after = {"practice adviser": practice_adviser, "research adviser": research_adviser}
     changes = {
         # The append-only log names accounts by reference, never by a person's name (see core/audit.py).
-        role: [audit.label(person) if person else "", audit.label(after[role]) if after[role] else ""]  # type: ignore[arg-type]
+        role: [_account(person), _account(after[role])]
         for role, person in before.items()
         if person != after[role]
     }
