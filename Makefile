@@ -8,6 +8,8 @@ PORT ?= 8000
 # Parallel test processes (pytest-xdist); browser journeys each get their own live server and database.
 TEST_WORKERS ?= 2
 GOVUK := src/pine/core/static/govuk
+# The browser the journeys drive: Debian's package, installed by scripts/system-packages when missing.
+CHROMIUM ?= /usr/bin/chromium
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: demo test test-fast lint format typecheck bench bench-quick install static system-packages clean
@@ -22,7 +24,7 @@ demo: install static
 
 test: install static system-packages
 	@mkdir -p var
-	PINE_ENV=test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PINE_CHROMIUM=$(CHROMIUM) PINE_ENV=test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install static
 	scripts/system-packages --documents
@@ -46,7 +48,7 @@ install: $(VENV)/.installed
 
 # Chromium for the browser journeys, Pango and Cairo for PDFs and diagrams: Debian's packages, when missing.
 system-packages:
-	scripts/system-packages
+	PINE_CHROMIUM=$(CHROMIUM) scripts/system-packages
 
 # Reinstalled only when the lock file or the project's metadata changes, so a second `make demo` is quick.
 $(VENV)/.installed: requirements/lock.txt pyproject.toml
