@@ -35,6 +35,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -235,7 +236,7 @@ def _reset_peak() -> bool:
     return bool(_status_kb("VmHWM"))
 
 
-def measure(path: Path, quick: bool, limit: int) -> dict[str, object]:
+def measure(path: Path, quick: bool, limit: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", str(path)] + (["--quick"] if quick else [])
     environment = {**os.environ, "BENCH_LIMIT": str(limit), "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)  # noqa: S603 - our own script
@@ -262,14 +263,14 @@ def main() -> None:
         failures = []
         for label, path in made.items():
             pine = measure(path, args.quick, limit)
-            mb, base_mb = float(pine["mb"]), max(float(pine["base"]), 1.0)  # type: ignore[arg-type]
+            mb, base_mb = float(pine["mb"]), max(float(pine["base"]), 1.0)
             refused = str(pine["outcome"]).startswith("refused")
             ok = refused and mb < TARGET_MB
             if not ok:
                 failures.append(label)
             print(
-                f"{label:<40} {int(pine['size']) / 1048576:>6.1f}MB {base_mb:>7.1f}MB {mb:>7.1f}MB"  # type: ignore[call-overload]
-                f" {mb / base_mb:>5.1f}x {float(pine['seconds']):>5.1f}s  {'PASS' if ok else 'FAIL'} {pine['outcome']}"  # type: ignore[arg-type]
+                f"{label:<40} {int(pine['size']) / 1048576:>6.1f}MB {base_mb:>7.1f}MB {mb:>7.1f}MB"
+                f" {mb / base_mb:>5.1f}x {float(pine['seconds']):>5.1f}s  {'PASS' if ok else 'FAIL'} {pine['outcome']}"
             )
     print(f"Target: every file refused, under {TARGET_MB} MB above the baseline.")
     if failures:

@@ -236,10 +236,7 @@ def batch_choose_instrument(
     create_participants: bool,
 ) -> ImportBatch:
     """Offer another questionnaire's questions, with a fresh guess from the headings; keep the other choices."""
-    if batch.status not in EDITABLE:
-        raise CollectionError("This import can no longer change")
-    if instrument.project_id != batch.project_id or (wave is not None and wave.project_id != batch.project_id):
-        raise CollectionError("Choose a questionnaire and a wave of this project")
+    _require_choice(batch=batch, instrument=instrument, wave=wave)
     batch.instrument, batch.wave = instrument, wave
     batch.mapping = _without_identifiers(
         actor=actor, project=batch.project, mapping=suggest_mapping(headers=batch.headers, instrument=instrument)
@@ -254,6 +251,14 @@ def batch_choose_instrument(
         changes={"questionnaire": ["", instrument.name], "wave": ["", wave.name if wave else ""]},
     )
     return batch
+
+
+def _require_choice(*, batch: ImportBatch, instrument: Instrument, wave: Wave | None) -> None:
+    """The batch may still change, and the questionnaire and wave chosen are this project's."""
+    if batch.status not in EDITABLE:
+        raise CollectionError("This import can no longer change")
+    if instrument.project_id != batch.project_id or (wave is not None and wave.project_id != batch.project_id):
+        raise CollectionError("Choose a questionnaire and a wave of this project")
 
 
 def _plan(batch: ImportBatch) -> validation.Plan:
@@ -281,10 +286,7 @@ def batch_configure(
     create_participants: bool,
 ) -> ImportBatch:
     """Save what the columns are (and remember it for files with the same headings), then check the rows."""
-    if batch.status not in EDITABLE:
-        raise CollectionError("This import can no longer change")
-    if instrument.project_id != batch.project_id or (wave is not None and wave.project_id != batch.project_id):
-        raise CollectionError("Choose a questionnaire and a wave of this project")
+    _require_choice(batch=batch, instrument=instrument, wave=wave)
     chosen = {h: mapping.get(h, "") for h in batch.headers}
     _require_identifiers(actor=actor, project=batch.project, mapping=chosen)
     batch.instrument, batch.wave = instrument, wave

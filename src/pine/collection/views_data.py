@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -72,14 +73,15 @@ def import_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("collection:import-columns", pk=project.pk, batch=batch.pk)
     batches = list(project.import_batches.select_related("uploaded_by")[:50])
     for batch in batches:
-        batch.project = project
-        batch.rows_hidden = not imports.may_see_rows(user=request.user, batch=batch)  # type: ignore[attr-defined]
+        batch.project = project  # for the policy check, without a query per batch
+    # Each batch with whether its status would tell this person what a case number matched.
+    rows = [(batch, not imports.may_see_rows(user=request.user, batch=batch)) for batch in batches]
     return render(
         request,
         "collection/imports.html",
         {
             "form": form,
-            "batches": batches,
+            "rows": rows,
             "limit_mb": settings.PINE_UPLOAD_MAX_BYTES // (1024 * 1024),
             "max_columns": MAX_COLUMNS,
             **context,
@@ -220,35 +222,31 @@ def import_detail(request: AuthenticatedRequest, pk: int, batch: int) -> HttpRes
     )
 
 
-@policy.requires(Action.MANAGE_COLLECTION)
-@require_POST
-def import_commit(request: AuthenticatedRequest, pk: int, batch: int) -> HttpResponse:
+def _start(request: AuthenticatedRequest, pk: int, batch: int, start: Callable[..., ImportBatch]) -> HttpResponse:
+    """Start the import's work (`start` is the service), then show the import: its outcome or its progress."""
     project = project_for(request, pk, Action.MANAGE_COLLECTION)
     row = _batch(project, batch)
     try:
-        row = imports.batch_commit(actor=request.user, batch=row)
+        row = start(actor=request.user, batch=row)
     except CollectionError as problem:
         messages.error(request, str(problem))
     else:
         if row.status == ImportStatus.COMMITTED:
             messages.success(request, row.message)
     return redirect("collection:import", pk=project.pk, batch=row.pk)
+
+
+@policy.requires(Action.MANAGE_COLLECTION)
+@require_POST
+def import_commit(request: AuthenticatedRequest, pk: int, batch: int) -> HttpResponse:
+    return _start(request, pk, batch, imports.batch_commit)
 
 
 @policy.requires(Action.MANAGE_COLLECTION)
 @require_POST
 def import_retry(request: AuthenticatedRequest, pk: int, batch: int) -> HttpResponse:
     """Start again a check or import whose worker stopped."""
-    project = project_for(request, pk, Action.MANAGE_COLLECTION)
-    row = _batch(project, batch)
-    try:
-        row = imports.batch_retry(actor=request.user, batch=row)
-    except CollectionError as problem:
-        messages.error(request, str(problem))
-    else:
-        if row.status == ImportStatus.COMMITTED:
-            messages.success(request, row.message)
-    return redirect("collection:import", pk=project.pk, batch=row.pk)
+    return _start(request, pk, batch, imports.batch_retry)
 
 
 @policy.requires(Action.MANAGE_COLLECTION)
